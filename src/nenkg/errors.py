@@ -1,0 +1,49 @@
+"""Error types shared by the library. Each error says where (file, line, term) and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Location:
+    file: str
+    line: int | None = None
+    term: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return where + (f" [{self.term}]" if self.term else "")
+
+
+class NenkgError(Exception):
+    """Base class. ``exit_code`` is what the command line returns for it."""
+
+    exit_code = 2
+
+
+class SourceError(NenkgError):
+    """A problem in an ontology source file: syntax, unknown prefix, undeclared entity..."""
+
+    def __init__(self, reason: str, location: Location | None = None, fix: str | None = None):
+        self.reason = reason
+        self.location = location
+        self.fix = fix
+        msg = f"{location}: {reason}" if location else reason
+        if fix:
+            msg += f" (fix: {fix})"
+        super().__init__(msg)
+
+
+class SourceErrors(NenkgError):
+    """Several source problems found in one pass (reported together, all of them)."""
+
+    def __init__(self, errors: list[SourceError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class LogicalError(NenkgError):
+    """The ontology is inconsistent or has unsatisfiable classes (exit code 1)."""
+
+    exit_code = 1

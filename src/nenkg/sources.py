@@ -1,0 +1,744 @@
+"""Read the hand-edited ontology sources (``ontology/src/*.yaml``) into one RDF graph.
+
+The sources are term tables: one YAML mapping per term with its label, definition, synonyms,
+cross-references and logical axioms. Class expressions are written in a small Manchester-like
+syntax over CURIEs and property aliases (``NENKG:0000010 and located_in some UBERON:0001264``).
+See ``ontology/README.md`` for the format. Every problem is reported with file, line and term.
+
+The output graph is deterministic: blank nodes get names derived from their content and
+position, so the same sources always give the same triples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from . import namespaces as ns
+from .errors import Location, SourceError, SourceErrors
+
+LANG = "en"
+
+# ---------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of every mapping under the key ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings: the version and dates are written exactly as recorded.
+_LineLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in _LineLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise SourceError(f"YAML syntax error: {exc.problem or exc}", Location(str(path), line)) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Class expressions
+
+
+_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
+_KEYWORDS = {"and", "or", "not", "some", "only"}
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A parsed class expression: kind is class, some, only, and, or, not."""
+
+    kind: str
+    iri: str | None = None  # class IRI (kind=class) or property IRI (some/only)
+    args: tuple["Expr", ...] = ()
+
+    def named(self) -> str | None:
+        return self.iri if self.kind == "class" else None
+
+
+class ExprParser:
+    """Recursive-descent parser for ``A and (p some (B or C)) and not (q some D)``."""
+
+    def __init__(self, text: str, resolve_class, resolve_property):
+        self.text = text
+        self.tokens = [t for t in _TOKEN.findall(text) if t]
+        self.pos = 0
+        self.resolve_class = resolve_class
+        self.resolve_property = resolve_property
+
+    def parse(self) -> Expr:
+        if not self.tokens:
+            raise ValueError("empty class expression")
+        expr = self._or()
+        if self.pos != len(self.tokens):
+            raise ValueError(f"unexpected {self.tokens[self.pos]!r} in {self.text!r}")
+        return expr
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def _take(self) -> str:
+        tok = self._peek()
+        if tok is None:
+            raise ValueError(f"class expression ends too early: {self.text!r}")
+        self.pos += 1
+        return tok
+
+    def _or(self) -> Expr:
+        parts = [self._and()]
+        while self._peek() == "or":
+            self._take()
+            parts.append(self._and())
+        return parts[0] if len(parts) == 1 else Expr("or", args=tuple(parts))
+
+    def _and(self) -> Expr:
+        parts = [self._unary()]
+        while self._peek() == "and":
+            self._take()
+            parts.append(self._unary())
+        return parts[0] if len(parts) == 1 else Expr("and", args=tuple(parts))
+
+    def _unary(self) -> Expr:
+        if self._peek() == "not":
+            self._take()
+            return Expr("not", args=(self._unary(),))
+        return self._primary()
+
+    def _primary(self) -> Expr:
+        tok = self._take()
+        if tok == "(":
+            inner = self._or()
+            if self._take() != ")":
+                raise ValueError(f"missing ')' in {self.text!r}")
+            return inner
+        if tok in _KEYWORDS or tok == ")":
+            raise ValueError(f"unexpected {tok!r} in {self.text!r}")
+        if self._peek() in ("some", "only"):
+            quant = self._take()
+            return Expr(quant, iri=self.resolve_property(tok), args=(self._unary(),))
+        return Expr("class", iri=self.resolve_class(tok))
+
+
+# ---------------------------------------------------------------------------------------------
+# The compiled model
+
+
+TERM_TYPES = {"class", "object_property", "annotation_property", "individual"}
+TERM_KEYS = {
+    "id", "type", "label", "definition", "definition_sources", "comments", "synonyms", "xrefs",
+    "subclass_of", "equivalent_to", "disjoint_with", "sources", "deprecated", "replaced_by",
+    "consider", "obsolescence_reason", "alias", "sub_property_of", "domain", "range",
+    "characteristics", "inverse_of", "property_chain", "types", "facts", "__line__",
+}
+SYNONYM_SCOPES = {
+    "exact": ns.OBOINOWL.hasExactSynonym,
+    "related": ns.OBOINOWL.hasRelatedSynonym,
+    "narrow": ns.OBOINOWL.hasNarrowSynonym,
+    "broad": ns.OBOINOWL.hasBroadSynonym,
+}
+XREF_PREDICATES = {
+    "exact": ns.SKOS.exactMatch,
+    "close": ns.SKOS.closeMatch,
+    "broad": ns.SKOS.broadMatch,
+    "narrow": ns.SKOS.narrowMatch,
+    "related": ns.SKOS.relatedMatch,
+    "dbxref": ns.OBOINOWL.hasDbXref,
+}
+CHARACTERISTICS = {
+    "transitive": OWL.TransitiveProperty,
+    "functional": OWL.FunctionalProperty,
+    "symmetric": OWL.SymmetricProperty,
+    "asymmetric": OWL.AsymmetricProperty,
+    "irreflexive": OWL.IrreflexiveProperty,
+}
+SOURCE_KEYS = {"iri", "curie", "title", "publisher", "date", "local_copy", "note", "__line__"}
+HEADER_KEYS = {
+    "iri", "version", "title", "description", "license", "created", "creators", "root_terms",
+    "preferred_prefix", "comment", "__line__",
+}
+DOCUMENT_CLASS = "IAO:0000310"
+
+
+@dataclass
+class Source:
+    key: str
+    iri: str
+    curie: str | None
+    title: str
+    publisher: str | None
+    date: str | None
+    local_copy: str | None
+    note: str | None
+
+
+@dataclass
+class Term:
+    curie: str
+    type: str
+    data: dict[str, Any]
+    loc: Location
+
+    @property
+    def iri(self) -> URIRef:
+        return URIRef(ns.expand(self.curie))
+
+    @property
+    def external(self) -> bool:
+        return not self.curie.startswith("NENKG:")
+
+
+@dataclass
+class SourceSet:
+    """Everything read from ``ontology/src``: header, sources, terms (in file order)."""
+
+    root: Path
+    header: dict[str, Any]
+    sources: dict[str, Source] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    extensions: list[Term] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return str(self.header["version"])
+
+    def own_terms(self) -> Iterable[Term]:
+        return (t for t in self.terms.values() if not t.external)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def read_sources(src_dir: Path) -> SourceSet:
+    """Read the header ``nenkg.yaml`` and every module it lists. Raises SourceErrors."""
+    src_dir = Path(src_dir)
+    header_path = src_dir / "nenkg.yaml"
+    top = load_yaml(header_path)
+    errors: list[SourceError] = []
+    if not isinstance(top, dict) or "ontology" not in top or "modules" not in top:
+        raise SourceError("expected the keys 'ontology' and 'modules'", Location(str(header_path), 1))
+    header = top["ontology"]
+    for key in header:
+        if key not in HEADER_KEYS:
+            errors.append(SourceError(f"unknown header key {key!r}", Location(str(header_path), header["__line__"])))
+    for key in ("iri", "version", "title", "description", "license"):
+        if not header.get(key):
+            errors.append(SourceError(f"header needs {key!r}", Location(str(header_path), header["__line__"])))
+    ss = SourceSet(root=src_dir, header=header, files=[header_path])
+
+    for name in top["modules"]:
+        path = src_dir / name
+        ss.files.append(path)
+        try:
+            doc = load_yaml(path)
+        except SourceError as exc:
+            errors.append(exc)
+            continue
+        if not isinstance(doc, dict):
+            errors.append(SourceError("a module is a mapping with 'terms' and/or 'sources'", Location(str(path), 1)))
+            continue
+        for key, entry in (doc.get("sources") or {}).items():
+            if key == "__line__":
+                continue
+            errors.extend(_read_source(ss, key, entry, path))
+        for entry in doc.get("terms") or []:
+            errors.extend(_read_term(ss, entry, path))
+    if errors:
+        raise SourceErrors(errors)
+    return ss
+
+
+def _read_source(ss: SourceSet, key: str, entry: Any, path: Path) -> list[SourceError]:
+    loc = Location(str(path), entry.get("__line__") if isinstance(entry, dict) else None, key)
+    if not isinstance(entry, dict) or not entry.get("iri") or not entry.get("title"):
+        return [SourceError("a source needs at least 'iri' and 'title'", loc)]
+    errs = [SourceError(f"unknown source key {k!r}", loc) for k in entry if k not in SOURCE_KEYS]
+    if key in ss.sources:
+        errs.append(SourceError(f"source key {key!r} defined twice", loc))
+    if entry.get("curie") and not ns.is_valid_curie(entry["curie"]):
+        errs.append(SourceError(f"source CURIE {entry['curie']!r} is not valid", loc))
+    ss.sources[key] = Source(
+        key, str(entry["iri"]), entry.get("curie"), str(entry["title"]), entry.get("publisher"),
+        str(entry["date"]) if entry.get("date") else None, entry.get("local_copy"), entry.get("note"),
+    )
+    return errs
+
+
+EXTEND_KEYS = {"extend", "comments", "synonyms", "xrefs", "subclass_of", "disjoint_with", "sources", "__line__"}
+
+
+def _read_term(ss: SourceSet, entry: Any, path: Path) -> list[SourceError]:
+    if not isinstance(entry, dict):
+        return [SourceError("each term is a mapping", Location(str(path)))]
+    if "extend" in entry:
+        # more axioms and annotations for a term defined in another module
+        loc = Location(str(path), entry.get("__line__"), str(entry["extend"]))
+        bad = [k for k in entry if k not in EXTEND_KEYS]
+        if bad:
+            return [SourceError(f"an 'extend' entry takes only {sorted(EXTEND_KEYS - {'__line__'})}; got {bad}", loc)]
+        ss.extensions.append(Term(str(entry["extend"]), "extension", entry, loc))
+        return []
+    loc = Location(str(path), entry.get("__line__"), str(entry.get("id")))
+    curie = entry.get("id")
+    errs: list[SourceError] = []
+    if not isinstance(curie, str):
+        return [SourceError("a term needs an 'id'", loc)]
+    try:
+        prefix, _ = ns.split_curie(curie)
+    except ValueError:
+        return [SourceError(f"{curie!r} is not a CURIE", loc)]
+    if prefix not in ns.ENTITY_PREFIXES:
+        return [SourceError(f"unknown prefix {prefix!r}", loc, "use a prefix of nenkg.namespaces")]
+    if not ns.is_valid_curie(curie):
+        errs.append(SourceError(f"{curie!r} does not match the {prefix} identifier pattern", loc))
+    ttype = entry.get("type", "class")
+    if ttype not in TERM_TYPES:
+        errs.append(SourceError(f"unknown type {ttype!r}; one of {sorted(TERM_TYPES)}", loc))
+    for key in entry:
+        if key not in TERM_KEYS:
+            errs.append(SourceError(f"unknown key {key!r}", loc, "check the spelling against ontology/README.md"))
+    if not entry.get("label"):
+        errs.append(SourceError("a term needs a 'label'", loc))
+    if curie in ss.terms:
+        errs.append(SourceError(f"{curie} is defined twice (first at {ss.terms[curie].loc})", loc))
+    alias = entry.get("alias")
+    if alias:
+        if alias in ss.aliases:
+            errs.append(SourceError(f"alias {alias!r} is used twice", loc))
+        ss.aliases[alias] = curie
+    ss.terms[curie] = Term(curie, ttype, entry, loc)
+    return errs
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling to RDF
+
+
+class Compiler:
+    """Turns a SourceSet into an rdflib Graph; collects every error before raising."""
+
+    def __init__(self, ss: SourceSet, *, include_external: bool = True):
+        self.ss = ss
+        self.include_external = include_external
+        self.g = Graph()
+        self.errors: list[SourceError] = []
+        for prefix, iri in ns.PREFIXES.items():
+            if prefix not in ns.XREF_ONLY_PREFIXES:
+                self.g.bind(prefix, iri, override=True, replace=True)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _err(self, reason: str, loc: Location, fix: str | None = None) -> None:
+        self.errors.append(SourceError(reason, loc, fix))
+
+    @staticmethod
+    def _bnode(*parts: object) -> BNode:
+        digest = hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:20]
+        return BNode("n" + digest)
+
+    def _lit(self, text: str) -> Literal:
+        return Literal(" ".join(str(text).split()), lang=LANG)
+
+    def resolve_entity(self, token: str, kinds: set[str], loc: Location) -> str:
+        curie = self.ss.aliases.get(token, token)
+        try:
+            iri = ns.expand(curie)
+        except (ns.UnknownPrefix, ValueError) as exc:
+            raise ValueError(str(exc)) from None
+        term = self.ss.terms.get(curie)
+        if term is None:
+            raise ValueError(f"{token} is used but not declared (declare it in a module, external terms in external.yaml)")
+        if term.type not in kinds:
+            raise ValueError(f"{token} is a {term.type}, expected {' or '.join(sorted(kinds))}")
+        return iri
+
+    def parse_expr(self, text: str, loc: Location) -> Expr | None:
+        parser = ExprParser(
+            str(text),
+            lambda t: self.resolve_entity(t, {"class"}, loc),
+            lambda t: self.resolve_entity(t, {"object_property"}, loc),
+        )
+        try:
+            return parser.parse()
+        except ValueError as exc:
+            self._err(str(exc), loc)
+            return None
+
+    def emit_expr(self, expr: Expr, salt: str) -> URIRef | BNode:
+        if expr.kind == "class":
+            return URIRef(expr.iri)
+        node = self._bnode(salt, expr)
+        g = self.g
+        if expr.kind in ("some", "only"):
+            g.add((node, RDF.type, OWL.Restriction))
+            g.add((node, OWL.onProperty, URIRef(expr.iri)))
+            pred = OWL.someValuesFrom if expr.kind == "some" else OWL.allValuesFrom
+            g.add((node, pred, self.emit_expr(expr.args[0], salt + "/f")))
+        elif expr.kind in ("and", "or"):
+            g.add((node, RDF.type, OWL.Class))
+            members = [self.emit_expr(a, f"{salt}/{i}") for i, a in enumerate(expr.args)]
+            head = self._bnode(salt, "list", expr)
+            self._list(head, members, salt)
+            g.add((node, OWL.intersectionOf if expr.kind == "and" else OWL.unionOf, head))
+        elif expr.kind == "not":
+            g.add((node, RDF.type, OWL.Class))
+            g.add((node, OWL.complementOf, self.emit_expr(expr.args[0], salt + "/c")))
+        return node
+
+    def _list(self, head: BNode, members: list, salt: str) -> None:
+        node = head
+        for i, member in enumerate(members):
+            self.g.add((node, RDF.first, member))
+            nxt = RDF.nil if i == len(members) - 1 else self._bnode(salt, "list", i, head)
+            self.g.add((node, RDF.rest, nxt))
+            node = nxt
+
+    def annotate(self, s, p, o, sources: list[str], loc: Location, *, definition: bool = False,
+                 extra: list[tuple] = ()) -> None:
+        """Add triple (s p o) and, if there are sources or extras, its owl:Axiom annotation."""
+        self.g.add((s, p, o))
+        if not sources and not extra:
+            return
+        ax = self._bnode("axiom", s, p, o)
+        self.g.add((ax, RDF.type, OWL.Axiom))
+        self.g.add((ax, OWL.annotatedSource, s))
+        self.g.add((ax, OWL.annotatedProperty, p))
+        self.g.add((ax, OWL.annotatedTarget, o))
+        for key in sources:
+            src = self.ss.sources.get(key)
+            if src is None:
+                self._err(f"unknown source key {key!r}", loc, "add it to sources.yaml")
+                continue
+            self.g.add((ax, ns.DCTERMS.source, URIRef(src.iri)))
+            if definition:
+                self.g.add((ax, ns.OBOINOWL.hasDbXref, Literal(src.curie or src.iri)))
+        for ap, value in extra:
+            self.g.add((ax, ap, value))
+
+    # -- header and sources --------------------------------------------------------------------
+    def emit_header(self, ontology_iri: str, version_iri: str, title_suffix: str = "") -> URIRef:
+        h = self.ss.header
+        o = URIRef(ontology_iri)
+        g = self.g
+        g.add((o, RDF.type, OWL.Ontology))
+        g.add((o, OWL.versionIRI, URIRef(version_iri)))
+        g.add((o, OWL.versionInfo, Literal(self.ss.version)))
+        g.add((o, ns.DCTERMS.title, self._lit(h["title"] + title_suffix)))
+        g.add((o, ns.DCTERMS.description, self._lit(h["description"])))
+        g.add((o, ns.DCTERMS.license, URIRef(h["license"])))
+        if h.get("comment"):
+            g.add((o, RDFS.comment, self._lit(h["comment"])))
+        for d in ("created",):
+            if h.get(d):
+                g.add((o, ns.DCTERMS[d], Literal(str(h[d]), datatype=XSD.date)))
+        g.add((o, ns.DCTERMS.modified, Literal(self.ss.version, datatype=XSD.date)))
+        for creator in _as_list(h.get("creators")):
+            g.add((o, ns.DCTERMS.creator, Literal(creator)))
+        g.add((o, ns.VANN.preferredNamespacePrefix, Literal(h.get("preferred_prefix", "NENKG"))))
+        g.add((o, ns.VANN.preferredNamespaceUri, Literal(ns.ENTITY_PREFIXES["NENKG"])))
+        for root in _as_list(h.get("root_terms")):
+            g.add((o, ns.IAO_ROOT_TERM, URIRef(ns.expand(root))))
+        return o
+
+    def emit_sources(self) -> None:
+        doc = URIRef(ns.expand(DOCUMENT_CLASS))
+        for src in self.ss.sources.values():
+            s = URIRef(src.iri)
+            self.g.add((s, RDF.type, OWL.NamedIndividual))
+            self.g.add((s, RDF.type, doc))
+            self.g.add((s, RDFS.label, self._lit(src.title)))
+            self.g.add((s, ns.DCTERMS.title, self._lit(src.title)))
+            if src.publisher:
+                self.g.add((s, ns.DCTERMS.publisher, Literal(src.publisher)))
+            if src.date:
+                self.g.add((s, ns.DCTERMS.date, Literal(src.date, datatype=XSD.date if re.fullmatch(r"\d{4}-\d\d-\d\d", src.date) else XSD.string)))
+            if src.curie:
+                self.g.add((s, ns.DCTERMS.identifier, Literal(src.curie)))
+            if src.local_copy:
+                self.g.add((s, RDFS.comment, self._lit(f"Local copy used by NENKG: {src.local_copy}")))
+            if src.note:
+                self.g.add((s, RDFS.comment, self._lit(src.note)))
+
+    # -- terms ---------------------------------------------------------------------------------
+    def emit_terms(self) -> None:
+        for term in self.ss.terms.values():
+            if term.external and not self.include_external:
+                # the base file declares the external entities it references, nothing more
+                kind = OWL.ObjectProperty if term.type == "object_property" else OWL.Class
+                self.g.add((term.iri, RDF.type, kind))
+                continue
+            self.emit_term(term)
+        for ext in self.ss.extensions:
+            target = self.ss.terms.get(ext.curie)
+            if target is None or target.type != "class":
+                self._err(f"'extend' names {ext.curie}, which is not a class defined in the sources", ext.loc)
+                continue
+            self.emit_extension(ext)
+
+    def emit_extension(self, t: Term) -> None:
+        for c in _as_list(t.data.get("comments")):
+            text, srcs = (c, []) if isinstance(c, str) else (c.get("text"), _as_list(c.get("sources")))
+            self.annotate(t.iri, RDFS.comment, self._lit(text), srcs, t.loc)
+        for key in _as_list(t.data.get("sources")):
+            src = self.ss.sources.get(key)
+            if src is None:
+                self._err(f"unknown source key {key!r}", t.loc, "add it to sources.yaml")
+            else:
+                self.g.add((t.iri, ns.DCTERMS.source, URIRef(src.iri)))
+        self._synonyms(t)
+        self._xrefs(t)
+        self._class_axioms(t)
+
+    def emit_term(self, t: Term) -> None:
+        d, loc, s, g = t.data, t.loc, t.iri, self.g
+        decl = {
+            "class": OWL.Class,
+            "object_property": OWL.ObjectProperty,
+            "annotation_property": OWL.AnnotationProperty,
+            "individual": OWL.NamedIndividual,
+        }[t.type]
+        g.add((s, RDF.type, decl))
+        label = d["label"]
+        if d.get("deprecated") and not str(label).startswith("obsolete "):
+            self._err("a deprecated term's label starts with 'obsolete '", loc)
+        g.add((s, RDFS.label, self._lit(label)))
+        if d.get("definition"):
+            srcs = _as_list(d.get("definition_sources"))
+            self.annotate(s, ns.IAO_DEFINITION, self._lit(d["definition"]), srcs, loc, definition=True)
+        for c in _as_list(d.get("comments")):
+            text, srcs = (c, []) if isinstance(c, str) else (c.get("text"), _as_list(c.get("sources")))
+            self.annotate(s, RDFS.comment, self._lit(text), srcs, loc)
+        for key in _as_list(d.get("sources")):
+            src = self.ss.sources.get(key)
+            if src is None:
+                self._err(f"unknown source key {key!r}", loc, "add it to sources.yaml")
+            else:
+                g.add((s, ns.DCTERMS.source, URIRef(src.iri)))
+        self._synonyms(t)
+        self._xrefs(t)
+        if d.get("deprecated"):
+            g.add((s, OWL.deprecated, Literal(True)))
+            for r in _as_list(d.get("replaced_by")):
+                g.add((s, ns.IAO_TERM_REPLACED_BY, URIRef(self._entity(r, loc))))
+            for r in _as_list(d.get("consider")):
+                g.add((s, ns.OBOINOWL.consider, Literal(r)))
+            if d.get("obsolescence_reason"):
+                g.add((s, URIRef(ns.OBO + "IAO_0000231"), self._lit(d["obsolescence_reason"])))
+            if d.get("subclass_of") or d.get("equivalent_to"):
+                self._err("a deprecated term carries no logical axioms", loc)
+        if t.type == "class":
+            self._class_axioms(t)
+        elif t.type == "object_property":
+            self._property_axioms(t)
+        elif t.type == "individual":
+            for i, ty in enumerate(_as_list(d.get("types"))):
+                e = self.parse_expr(ty, loc)
+                if e is not None:
+                    g.add((s, RDF.type, self.emit_expr(e, f"{t.curie}/type/{i}")))
+
+    def _entity(self, token: str, loc: Location) -> str:
+        try:
+            return ns.expand(self.ss.aliases.get(token, token))
+        except (ns.UnknownPrefix, ValueError) as exc:
+            self._err(str(exc), loc)
+            return ns.BASE + "invalid"
+
+    def _synonyms(self, t: Term) -> None:
+        for syn in _as_list(t.data.get("synonyms")):
+            if not isinstance(syn, dict):
+                self._err("a synonym is a mapping such as {exact: 'NEN', abbreviation: true}", t.loc)
+                continue
+            scopes = [k for k in syn if k in SYNONYM_SCOPES]
+            unknown = [k for k in syn if k not in SYNONYM_SCOPES and k not in ("abbreviation", "sources", "__line__")]
+            loc = Location(t.loc.file, syn.get("__line__"), t.curie)
+            if len(scopes) != 1 or unknown:
+                self._err(f"a synonym has exactly one scope of {sorted(SYNONYM_SCOPES)} (got {sorted(k for k in syn if k != '__line__')})", loc)
+                continue
+            text = self._lit(syn[scopes[0]])
+            extra = [(ns.OBOINOWL.hasSynonymType, URIRef(ns.OMO_ABBREVIATION))] if syn.get("abbreviation") else []
+            self.annotate(t.iri, SYNONYM_SCOPES[scopes[0]], text, _as_list(syn.get("sources")), loc, extra=extra)
+
+    def _xrefs(self, t: Term) -> None:
+        xrefs = t.data.get("xrefs") or {}
+        if not isinstance(xrefs, dict):
+            self._err("xrefs is a mapping from exact/close/broad/narrow/related/dbxref to lists", t.loc)
+            return
+        for kind, values in xrefs.items():
+            if kind == "__line__":
+                continue
+            pred = XREF_PREDICATES.get(kind)
+            if pred is None:
+                self._err(f"unknown xref kind {kind!r}; one of {sorted(XREF_PREDICATES)}", t.loc)
+                continue
+            for value in _as_list(values):
+                curie = str(value).split()[0]
+                if not ns.is_valid_curie(curie):
+                    self._err(f"cross-reference {curie!r} is not a valid CURIE of a known prefix", t.loc)
+                    continue
+                if kind == "dbxref":
+                    self.g.add((t.iri, pred, Literal(curie)))
+                else:
+                    prefix = curie.split(":")[0]
+                    if prefix not in ns.ENTITY_PREFIXES:
+                        self._err(f"{curie}: a {kind} match needs a prefix with term IRIs; use dbxref", t.loc)
+                        continue
+                    self.g.add((t.iri, pred, URIRef(ns.expand(curie))))
+
+    def _class_axioms(self, t: Term) -> None:
+        s, loc = t.iri, t.loc
+        for slot, pred in (("subclass_of", RDFS.subClassOf), ("equivalent_to", OWL.equivalentClass)):
+            for i, item in enumerate(_as_list(t.data.get(slot))):
+                text, srcs, note, iloc = item, [], None, loc
+                if isinstance(item, dict):
+                    text, srcs, note = item.get("expr"), _as_list(item.get("sources")), item.get("comment")
+                    iloc = Location(loc.file, item.get("__line__"), t.curie)
+                    bad = [k for k in item if k not in ("expr", "sources", "comment", "__line__")]
+                    if bad or not text:
+                        self._err(f"an axiom is 'expr' with optional 'sources' and 'comment' (got {bad or 'no expr'})", iloc)
+                        continue
+                e = self.parse_expr(text, iloc)
+                if e is None:
+                    continue
+                o = self.emit_expr(e, f"{t.curie}/{slot}/{text}")
+                extra = [(RDFS.comment, self._lit(note))] if note else []
+                self.annotate(s, pred, o, srcs, iloc, extra=extra)
+        disjoint = _as_list(t.data.get("disjoint_with"))
+        for other in disjoint:
+            try:
+                iri = self.resolve_entity(other, {"class"}, loc)
+            except ValueError as exc:
+                self._err(str(exc), loc)
+                continue
+            self.g.add((s, OWL.disjointWith, URIRef(iri)))
+
+    def _property_axioms(self, t: Term) -> None:
+        s, loc, d = t.iri, t.loc, t.data
+        for parent in _as_list(d.get("sub_property_of")):
+            try:
+                self.g.add((s, RDFS.subPropertyOf, URIRef(self.resolve_entity(parent, {"object_property"}, loc))))
+            except ValueError as exc:
+                self._err(str(exc), loc)
+        for slot, pred in (("domain", RDFS.domain), ("range", RDFS.range)):
+            if d.get(slot):
+                e = self.parse_expr(d[slot], loc)
+                if e is not None:
+                    self.g.add((s, pred, self.emit_expr(e, f"{t.curie}/{slot}")))
+        if d.get("inverse_of"):
+            try:
+                self.g.add((s, OWL.inverseOf, URIRef(self.resolve_entity(d["inverse_of"], {"object_property"}, loc))))
+            except ValueError as exc:
+                self._err(str(exc), loc)
+        chain = _as_list(d.get("property_chain"))
+        if chain:
+            try:
+                links = [URIRef(self.resolve_entity(p, {"object_property"}, loc)) for p in chain]
+            except ValueError as exc:
+                self._err(str(exc), loc)
+            else:
+                head = self._bnode(t.curie, "chain")
+                self._list(head, links, t.curie + "/chain")
+                self.g.add((s, OWL.propertyChainAxiom, head))
+        for c in _as_list(d.get("characteristics")):
+            if c not in CHARACTERISTICS:
+                self._err(f"unknown characteristic {c!r}; one of {sorted(CHARACTERISTICS)}", loc)
+            else:
+                self.g.add((s, RDF.type, CHARACTERISTICS[c]))
+
+    def declare_vocabulary(self) -> None:
+        """Declare the annotation properties the ontology uses (OWL 2 DL needs it)."""
+        aps = [
+            (ns.IAO_DEFINITION, "definition"),
+            (ns.IAO_TERM_REPLACED_BY, "term replaced by"),
+            (ns.IAO_ROOT_TERM, "has ontology root term"),
+            (URIRef(ns.OBO + "IAO_0000231"), "has obsolescence reason"),
+            (ns.OBOINOWL.hasExactSynonym, "has_exact_synonym"),
+            (ns.OBOINOWL.hasRelatedSynonym, "has_related_synonym"),
+            (ns.OBOINOWL.hasNarrowSynonym, "has_narrow_synonym"),
+            (ns.OBOINOWL.hasBroadSynonym, "has_broad_synonym"),
+            (ns.OBOINOWL.hasSynonymType, "has_synonym_type"),
+            (ns.OBOINOWL.hasDbXref, "database_cross_reference"),
+            (ns.OBOINOWL.consider, "consider"),
+            (ns.OBOINOWL.is_inferred, "is_inferred"),
+            (ns.SKOS.exactMatch, "exact match"),
+            (ns.SKOS.closeMatch, "close match"),
+            (ns.SKOS.broadMatch, "broad match"),
+            (ns.SKOS.narrowMatch, "narrow match"),
+            (ns.SKOS.relatedMatch, "related match"),
+            (ns.DCTERMS.source, "source"),
+            (ns.DCTERMS.title, "title"),
+            (ns.DCTERMS.description, "description"),
+            (ns.DCTERMS.license, "license"),
+            (ns.DCTERMS.created, "created"),
+            (ns.DCTERMS.modified, "modified"),
+            (ns.DCTERMS.creator, "creator"),
+            (ns.DCTERMS.publisher, "publisher"),
+            (ns.DCTERMS.date, "date"),
+            (ns.DCTERMS.identifier, "identifier"),
+            (ns.VANN.preferredNamespacePrefix, "preferred namespace prefix"),
+            (ns.VANN.preferredNamespaceUri, "preferred namespace URI"),
+        ]
+        for iri, label in aps:
+            self.g.add((iri, RDF.type, OWL.AnnotationProperty))
+            self.g.add((iri, RDFS.label, Literal(label, lang=LANG)))
+        abbrev = URIRef(ns.OMO_ABBREVIATION)
+        self.g.add((abbrev, RDF.type, OWL.AnnotationProperty))
+        self.g.add((abbrev, RDFS.label, Literal("abbreviation", lang=LANG)))
+        self.g.add((abbrev, RDFS.subPropertyOf, ns.OBOINOWL.SynonymTypeProperty))
+        self.g.add((ns.OBOINOWL.SynonymTypeProperty, RDF.type, OWL.AnnotationProperty))
+        self.g.add((ns.OBOINOWL.SynonymTypeProperty, RDFS.label, Literal("synonym_type_property", lang=LANG)))
+
+    def finish(self) -> Graph:
+        if self.errors:
+            raise SourceErrors(self.errors)
+        return self.g
+
+
+def compile_graph(ss: SourceSet, *, ontology_iri: str, version_iri: str, include_external: bool = True,
+                  title_suffix: str = "") -> Graph:
+    """Compile the sources into one graph (header + vocabulary + sources + terms)."""
+    c = Compiler(ss, include_external=include_external)
+    c.emit_header(ontology_iri, version_iri, title_suffix)
+    c.declare_vocabulary()
+    c.emit_sources()
+    c.emit_terms()
+    return c.finish()
