@@ -381,6 +381,8 @@ class Compiler:
 
     def resolve_entity(self, token: str, kinds: set[str], loc: Location) -> str:
         curie = self.ss.aliases.get(token, token)
+        if ":" not in curie:
+            raise ValueError(f"unknown name {token!r}: neither a property alias (properties.yaml) nor a CURIE")
         try:
             iri = ns.expand(curie)
         except (ns.UnknownPrefix, ValueError) as exc:
@@ -491,7 +493,14 @@ class Compiler:
             if src.publisher:
                 self.g.add((s, ns.DCTERMS.publisher, Literal(src.publisher)))
             if src.date:
-                self.g.add((s, ns.DCTERMS.date, Literal(src.date, datatype=XSD.date if re.fullmatch(r"\d{4}-\d\d-\d\d", src.date) else XSD.string)))
+                if re.fullmatch(r"\d{4}-\d\d-\d\d", src.date):
+                    dtype = XSD.date
+                elif re.fullmatch(r"\d{4}", src.date):
+                    dtype = XSD.gYear
+                else:
+                    self._err(f"source date {src.date!r} is neither YYYY-MM-DD nor YYYY", Location("sources", None, src.key))
+                    continue
+                self.g.add((s, ns.DCTERMS.date, Literal(src.date, datatype=dtype)))
             if src.curie:
                 self.g.add((s, ns.DCTERMS.identifier, Literal(src.curie)))
             if src.local_copy:

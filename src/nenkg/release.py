@@ -1,0 +1,377 @@
+"""Build the release: compile the sources, reason with HermiT, write deterministic artefacts.
+
+Release files (all under ``ontology/``):
+
+* ``nenkg.owl``       RDF/XML, the primary release: own axioms, external term declarations
+                      with labels, and the inferred class hierarchy (each inferred edge marked
+                      ``oboInOwl:is_inferred true``)
+* ``nenkg.ttl``, ``nenkg.jsonld`` (+ ``context.jsonld``), ``nenkg.nt``: the same graph
+* ``nenkg-full.owl``  the same content under its own ontology IRI (ODK naming)
+* ``nenkg-base.owl``  own axioms only, as asserted; external entities only declared
+* ``catalog-v001.xml`` relative paths for Protégé
+* ``mappings/nenkg.sssom.tsv`` every cross-reference as an SSSOM mapping
+
+Nothing is written unless every step succeeds: files are first written to a temporary folder
+next to the target and moved into place at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from . import namespaces as ns
+from .errors import LogicalError
+from .reasoning import ReasonerResult, reason
+from .sources import XREF_PREDICATES, SourceSet, _as_list, compile_graph, read_sources
+
+RELEASE_FILES = (
+    "nenkg.owl",
+    "nenkg.ttl",
+    "nenkg.jsonld",
+    "nenkg.nt",
+    "nenkg-base.owl",
+    "nenkg-full.owl",
+    "context.jsonld",
+    "catalog-v001.xml",
+    "mappings/nenkg.sssom.tsv",
+)
+LOGICAL_PREDICATES = {
+    RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.subPropertyOf, RDFS.domain,
+    RDFS.range, OWL.inverseOf, OWL.propertyChainAxiom,
+}
+CHARACTERISTIC_TYPES = {
+    OWL.TransitiveProperty, OWL.FunctionalProperty, OWL.SymmetricProperty, OWL.AsymmetricProperty,
+    OWL.IrreflexiveProperty,
+}
+DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.AnnotationProperty, OWL.NamedIndividual, OWL.DatatypeProperty}
+
+
+@dataclass
+class BuildReport:
+    version: str
+    classes: int
+    own_classes: int
+    axioms: int
+    logical_axioms: int
+    inferred_edges: int
+    unsatisfiable: int
+    reasoner_seconds: float
+    seconds: float
+    written: list[str]
+
+    def summary(self) -> str:
+        return (
+            f"NENKG {self.version}: {self.own_classes} NENKG classes ({self.classes} with external), "
+            f"{self.axioms} axioms ({self.logical_axioms} logical), "
+            f"{self.inferred_edges} inferred subclass edges, {self.unsatisfiable} unsatisfiable; "
+            f"HermiT {self.reasoner_seconds:.1f} s, total {self.seconds:.1f} s"
+        )
+
+
+def ontology_iris(version: str, name: str) -> tuple[str, str]:
+    return ns.BASE + name, f"{ns.BASE}releases/{version}/{name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# counting
+
+
+def count_axioms(g: Graph) -> tuple[int, int]:
+    """(all axioms, logical axioms) in the OWL sense, counted from the RDF mapping."""
+    logical = declarations = annotations = 0
+    annotation_props = set(g.subjects(RDF.type, OWL.AnnotationProperty))
+    for s, p, o in g:
+        if isinstance(s, BNode):
+            continue
+        if p in LOGICAL_PREDICATES:
+            logical += 1
+        elif p == RDF.type and o in CHARACTERISTIC_TYPES:
+            logical += 1
+        elif p == RDF.type and o in DECLARATION_TYPES:
+            declarations += 1
+        elif p == RDF.type:
+            logical += 1  # class assertion
+        elif p in annotation_props or p == RDFS.label:
+            annotations += 1
+    # AllDisjointClasses and similar axiom nodes
+    logical += sum(1 for _ in g.subjects(RDF.type, OWL.AllDisjointClasses))
+    return logical + declarations + annotations, logical
+
+
+# ---------------------------------------------------------------------------------------------
+# deterministic serialization
+
+
+def _sorted(g: Graph) -> Graph:
+    out = Graph()
+    for prefix, iri in g.namespaces():
+        out.bind(prefix, iri, override=True, replace=True)
+    for t in sorted(g, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
+        out.add(t)
+    return out
+
+
+def _split_predicate(iri: str) -> tuple[str, str]:
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    return iri[:cut], iri[cut:]
+
+
+def write_rdfxml(g: Graph, path: Path) -> None:
+    """Flat, sorted RDF/XML (one rdf:Description per subject, properties sorted).
+
+    rdflib's RDF/XML serializers iterate subjects in set order, which changes from run to run;
+    this writer gives byte-identical output for the same graph.
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    prefixes = {iri: prefix for prefix, iri in ns.VOCAB_PREFIXES.items()}
+    ns_used: dict[str, str] = {}
+    body: list[str] = []
+
+    def qname(iri: str) -> str:
+        space, local = _split_predicate(iri)
+        if space not in ns_used:
+            ns_used[space] = prefixes.get(space) or f"ns{len(ns_used) + 1}"
+        return f"{ns_used[space]}:{local}"
+
+    def node_attr(node) -> str:
+        if isinstance(node, BNode):
+            return f"rdf:nodeID={quoteattr(str(node))}"
+        return f"rdf:about={quoteattr(str(node))}"
+
+    subjects = sorted(set(g.subjects()), key=lambda n: (isinstance(n, BNode), str(n)))
+    for subj in subjects:
+        body.append(f"  <rdf:Description {node_attr(subj)}>")
+        for p, o in sorted(g.predicate_objects(subj), key=lambda po: (str(po[0]), po[1].n3())):
+            tag = qname(str(p))
+            if isinstance(o, Literal):
+                attrs = ""
+                if o.language:
+                    attrs = f" xml:lang={quoteattr(o.language)}"
+                elif o.datatype:
+                    attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
+                body.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+            elif isinstance(o, BNode):
+                body.append(f"    <{tag} rdf:nodeID={quoteattr(str(o))}/>")
+            else:
+                body.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
+        body.append("  </rdf:Description>")
+    ns_used.setdefault(ns.VOCAB_PREFIXES["rdf"], "rdf")
+    decls = "".join(f"\n    xmlns:{prefix}={quoteattr(space)}" for space, prefix in sorted(ns_used.items(), key=lambda kv: kv[1]))
+    text = '<?xml version="1.0" encoding="utf-8"?>\n' + f"<rdf:RDF{decls}>\n" + "\n".join(body) + "\n</rdf:RDF>\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def write_turtle(g: Graph, path: Path) -> None:
+    _sorted(g).serialize(path, format="longturtle", encoding="utf-8")
+
+
+def write_ntriples(g: Graph, path: Path) -> None:
+    lines = sorted(set(g.serialize(format="nt").splitlines()) - {""})
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_jsonld(g: Graph, path: Path) -> None:
+    context = ns.jsonld_context()["@context"]
+    data = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
+    nodes = data.get("@graph", [])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+    data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
+    data["@context"] = "context.jsonld"
+    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_context(path: Path) -> None:
+    path.write_text(json.dumps(ns.jsonld_context(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def write_catalog(version: str, path: Path) -> None:
+    rows = []
+    for name in ("nenkg.owl", "nenkg-base.owl", "nenkg-full.owl"):
+        iri, viri = ontology_iris(version, name)
+        rows.append(f'  <uri name="{iri}" uri="{name}"/>')
+        rows.append(f'  <uri name="{viri}" uri="{name}"/>')
+    text = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        '<catalog prefer="public" xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n'
+        + "\n".join(rows)
+        + "\n</catalog>\n"
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+SSSOM_COLUMNS = (
+    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+    "mapping_justification", "object_source", "comment",
+)
+OBJECT_SOURCES = {
+    "MONDO": "obo:mondo.owl", "NCIT": "obo:ncit.owl", "DOID": "obo:doid.owl", "HP": "obo:hp.owl",
+    "ORPHA": "https://www.orphadata.com/ordo/", "OMIM": "https://omim.org/",
+    "ICDO": "https://www.who.int/standards/classifications/other-classifications/international-classification-of-diseases-for-oncology",
+    "ICD10": "https://icd.who.int/browse10/2019/en", "ICD10CM": "https://www.cdc.gov/nchs/icd/icd-10-cm/",
+    "ONCOTREE": "https://oncotree.mskcc.org/", "RO": "obo:ro.owl",
+}
+
+
+def sssom_rows(ss: SourceSet) -> list[dict[str, str]]:
+    """One row per cross-reference of a NENKG term, from the sources (labels kept if given)."""
+    rows = []
+    for term in ss.own_terms():
+        xrefs = term.data.get("xrefs") or {}
+        for ext in ss.extensions:
+            if ext.curie == term.curie:
+                for k, v in (ext.data.get("xrefs") or {}).items():
+                    xrefs = {**xrefs, k: _as_list(xrefs.get(k)) + _as_list(v)}
+        for kind, values in xrefs.items():
+            if kind == "__line__":
+                continue
+            pred = XREF_PREDICATES[kind]
+            pred_curie = ("oboInOwl:" if "geneontology" in str(pred) else "skos:") + str(pred).rsplit("#", 1)[-1]
+            for value in _as_list(values):
+                curie, _, label = str(value).partition(" ")
+                rows.append({
+                    "subject_id": term.curie,
+                    "subject_label": " ".join(str(term.data["label"]).split()),
+                    "predicate_id": pred_curie,
+                    "object_id": curie,
+                    "object_label": label.strip(),
+                    "mapping_justification": "semapv:ManualMappingCuration",
+                    "object_source": OBJECT_SOURCES.get(curie.split(":")[0], ""),
+                    "comment": "",
+                })
+    rows.sort(key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"]))
+    return rows
+
+
+def write_sssom(ss: SourceSet, path: Path) -> int:
+    rows = sssom_rows(ss)
+    used = sorted({r["object_id"].split(":")[0] for r in rows} | {"NENKG"})
+    header = ["# curie_map:"]
+    for prefix in used:
+        header.append(f"#   {prefix}: {ns.PREFIXES[prefix]}")
+    for prefix in ("obo", "oboInOwl", "semapv", "skos"):
+        header.append(f"#   {prefix}: {ns.PREFIXES[prefix]}")
+    header += [
+        f"# mapping_set_id: {ns.BASE}mappings/nenkg.sssom.tsv",
+        f"# mapping_set_version: {ss.version}",
+        f"# mapping_date: {ss.version}",
+        f"# license: {ss.header['license']}",
+        f"# subject_source: {ns.BASE}nenkg.owl",
+        f"# subject_source_version: {ontology_iris(ss.version, 'nenkg.owl')[1]}",
+        "# mapping_provider: https://w3id.org/nenkg",
+    ]
+    lines = header + ["\t".join(SSSOM_COLUMNS)]
+    lines += ["\t".join(r[c] for c in SSSOM_COLUMNS) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# the build
+
+
+def add_inferred(g: Graph, result: ReasonerResult) -> None:
+    for sub, sup in result.inferred_edges:
+        s, o = URIRef(sub), URIRef(sup)
+        g.add((s, RDFS.subClassOf, o))
+        ax = BNode("inferred" + _digest(sub, sup))
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, s))
+        g.add((ax, OWL.annotatedProperty, RDFS.subClassOf))
+        g.add((ax, OWL.annotatedTarget, o))
+        g.add((ax, ns.OBOINOWL.is_inferred, Literal("true")))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+def _rename_ontology(g: Graph, old: str, new: str, new_version: str) -> Graph:
+    out = Graph()
+    for prefix, iri in g.namespaces():
+        out.bind(prefix, iri, override=True, replace=True)
+    o_old, o_new = URIRef(old), URIRef(new)
+    for s, p, o in g:
+        if s == o_old:
+            s = o_new
+            if p == OWL.versionIRI:
+                o = URIRef(new_version)
+        out.add((s, p, o))
+    return out
+
+
+def label_of(ss: SourceSet, iri: str) -> str:
+    curie = ns.contract(iri)
+    term = ss.terms.get(curie or "")
+    return f"{curie} '{term.data['label']}' ({term.loc})" if term else iri
+
+
+def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildReport:
+    """Build the release from ``root/ontology/src`` into ``root/ontology``."""
+    start = time.perf_counter()
+    root = Path(root)
+    ss = read_sources(root / "ontology" / "src")
+    version = ss.version
+    main_iri, main_viri = ontology_iris(version, "nenkg.owl")
+    main = compile_graph(ss, ontology_iri=main_iri, version_iri=main_viri)
+    base_iri, base_viri = ontology_iris(version, "nenkg-base.owl")
+    base = compile_graph(ss, ontology_iri=base_iri, version_iri=base_viri, include_external=False,
+                         title_suffix=" (base: own axioms only)")
+
+    result = reason(main) if reasoner else ReasonerResult(True, [], [])
+    if result.unsatisfiable:
+        names = "; ".join(label_of(ss, iri) for iri in result.unsatisfiable)
+        raise LogicalError(f"{len(result.unsatisfiable)} unsatisfiable class(es): {names}")
+    add_inferred(main, result)
+    full_iri, full_viri = ontology_iris(version, "nenkg-full.owl")
+    full = _rename_ontology(main, main_iri, full_iri, full_viri)
+
+    axioms, logical = count_axioms(main)
+    classes = set(main.subjects(RDF.type, OWL.Class)) - {OWL.Thing}
+    own = {c for c in classes if str(c).startswith(ns.ENTITY_PREFIXES["NENKG"])}
+    written: list[str] = []
+    if write:
+        out_dir = root / "ontology"
+        tmp = Path(tempfile.mkdtemp(prefix=".release-", dir=out_dir))
+        try:
+            (tmp / "mappings").mkdir()
+            write_rdfxml(main, tmp / "nenkg.owl")
+            write_turtle(main, tmp / "nenkg.ttl")
+            write_jsonld(main, tmp / "nenkg.jsonld")
+            write_ntriples(main, tmp / "nenkg.nt")
+            write_rdfxml(base, tmp / "nenkg-base.owl")
+            write_rdfxml(full, tmp / "nenkg-full.owl")
+            write_context(tmp / "context.jsonld")
+            write_catalog(version, tmp / "catalog-v001.xml")
+            write_sssom(ss, tmp / "mappings" / "nenkg.sssom.tsv")
+            (out_dir / "mappings").mkdir(exist_ok=True)
+            for name in RELEASE_FILES:
+                os.replace(tmp / name, out_dir / name)
+                written.append(name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return BuildReport(
+        version=version,
+        classes=len(classes),
+        own_classes=len(own),
+        axioms=axioms,
+        logical_axioms=logical,
+        inferred_edges=len(result.inferred_edges),
+        unsatisfiable=len(result.unsatisfiable),
+        reasoner_seconds=result.seconds,
+        seconds=time.perf_counter() - start,
+        written=written,
+    )

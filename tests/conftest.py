@@ -1,0 +1,57 @@
+"""Shared fixtures. The real release is built once per session into a temporary copy of the
+project (so tests never touch the working tree), with real HermiT."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def copy_project(dest: Path) -> Path:
+    """A minimal project copy (sources only) that `nenkg build` can run in."""
+    shutil.copytree(ROOT / "ontology" / "src", dest / "ontology" / "src")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """Project copy with a fresh release built by the library (HermiT included)."""
+    from nenkg.release import build
+
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def release_graph(built) -> Graph:
+    return Graph().parse(built / "ontology" / "nenkg.owl", format="xml")
+
+
+def write_project(root: Path, modules: dict[str, str], header_extra: str = "") -> Path:
+    """A tiny project with the given YAML modules (name -> text) after the real header files."""
+    src = root / "ontology" / "src"
+    src.mkdir(parents=True)
+    for name in ("sources.yaml", "properties.yaml", "external.yaml"):
+        shutil.copy(ROOT / "ontology" / "src" / name, src / name)
+    names = ["sources.yaml", "properties.yaml", "external.yaml", *modules]
+    (src / "nenkg.yaml").write_text(
+        "ontology:\n"
+        "  iri: https://w3id.org/nenkg/nenkg.owl\n"
+        '  version: "2000-01-01"\n'
+        "  title: fixture\n"
+        "  description: a fixture ontology\n"
+        "  license: https://creativecommons.org/licenses/by/4.0/\n"
+        + header_extra
+        + "modules:\n" + "".join(f"  - {n}\n" for n in names),
+        encoding="utf-8",
+    )
+    for name, text in modules.items():
+        (src / name).write_text(text, encoding="utf-8")
+    return root

@@ -1,0 +1,112 @@
+"""The source compiler reports every problem with file, line, term and reason."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import write_project
+from nenkg.errors import SourceError, SourceErrors
+from nenkg.sources import compile_graph, read_sources
+
+GOOD = textwrap.dedent(
+    """\
+    terms:
+      - id: NENKG:0000001
+        label: tumour thing
+        definition: A neoplasm that is a fixture.
+        definition_sources: [rindi2018]
+        subclass_of:
+          - MONDO:0005070
+          - expr: has_location some UBERON:0002048
+            sources: [seed_cruk]
+    """
+)
+
+
+def compile_project(root):
+    ss = read_sources(root / "ontology" / "src")
+    return compile_graph(ss, ontology_iri="https://w3id.org/nenkg/nenkg.owl", version_iri="https://w3id.org/nenkg/v/nenkg.owl")
+
+
+def errors_of(root) -> list[SourceError]:
+    with pytest.raises((SourceErrors, SourceError)) as info:
+        compile_project(root)
+    exc = info.value
+    return exc.errors if isinstance(exc, SourceErrors) else [exc]
+
+
+def test_good_fixture_compiles(tmp_path):
+    g = compile_project(write_project(tmp_path, {"m.yaml": GOOD}))
+    labels = {str(o) for o in g.objects(None, None) if str(o) == "tumour thing"}
+    assert labels == {"tumour thing"}
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    bad = GOOD.replace("label: tumour thing", "label: [unclosed")
+    errs = errors_of(write_project(tmp_path, {"m.yaml": bad}))
+    assert len(errs) == 1
+    assert errs[0].location.file.endswith("m.yaml")
+    assert errs[0].location.line in (3, 4, 5)
+    assert "YAML syntax error" in errs[0].reason
+
+
+@pytest.mark.parametrize(
+    "replace, expected, line",
+    [
+        ("has_location some", "has_locaton some", 7),
+        ("UBERON:0002048", "FOO:0002048", 7),
+        ("UBERON:0002048", "UBERON:0002049", 7),
+        ("MONDO:0005070", "(MONDO:0005070", 6),
+    ],
+    ids=["undeclared-property", "unknown-prefix", "undeclared-class", "unbalanced-parenthesis"],
+)
+def test_bad_expression_is_located(tmp_path, replace, expected, line):
+    errs = errors_of(write_project(tmp_path, {"m.yaml": GOOD.replace(replace, expected)}))
+    assert len(errs) == 1, errs
+    err = errs[0]
+    assert err.location.file.endswith("m.yaml")
+    assert err.location.term == "NENKG:0000001"
+    assert err.location.line is not None and err.location.line >= 2
+
+
+def test_unknown_key_and_unknown_source_are_both_reported(tmp_path):
+    bad = GOOD.replace("definition_sources: [rindi2018]", "definiton_sources: [nowhere]")
+    bad = bad.replace("sources: [seed_cruk]", "sources: [no_such_source]")
+    errs = errors_of(write_project(tmp_path, {"m.yaml": bad}))
+    reasons = " | ".join(e.reason for e in errs)
+    assert "unknown key 'definiton_sources'" in reasons
+
+
+def test_unknown_source_key(tmp_path):
+    bad = GOOD.replace("sources: [seed_cruk]", "sources: [no_such_source]")
+    errs = errors_of(write_project(tmp_path, {"m.yaml": bad}))
+    assert [e.reason for e in errs] == ["unknown source key 'no_such_source'"]
+
+
+def test_duplicate_id(tmp_path):
+    dup = GOOD + "  - id: NENKG:0000001\n    label: again\n"
+    errs = errors_of(write_project(tmp_path, {"m.yaml": dup}))
+    assert any("defined twice" in e.reason and e.location.line == 10 for e in errs)
+
+
+def test_malformed_xref_is_rejected(tmp_path):
+    bad = GOOD + "    xrefs:\n      exact: [MONDO:123]\n      dbxref: [ICDO:8240-3]\n"
+    errs = errors_of(write_project(tmp_path, {"m.yaml": bad}))
+    assert sorted(e.reason.split("'")[1] for e in errs) == ["ICDO:8240-3", "MONDO:123"]
+
+
+def test_deprecated_term_rules(tmp_path):
+    bad = GOOD + "  - id: NENKG:0000002\n    label: old thing\n    deprecated: true\n    subclass_of: [MONDO:0005070]\n"
+    reasons = {e.reason for e in errors_of(write_project(tmp_path, {"m.yaml": bad}))}
+    assert reasons == {
+        "a deprecated term's label starts with 'obsolete '",
+        "a deprecated term carries no logical axioms",
+    }
+
+
+def test_same_sources_give_same_triples(tmp_path):
+    root = write_project(tmp_path, {"m.yaml": GOOD})
+    a, b = compile_project(root), compile_project(root)
+    assert set(a) == set(b)
