@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -172,8 +173,50 @@ def write_rdfxml(g: Graph, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
+
+
 def write_turtle(g: Graph, path: Path) -> None:
-    _sorted(g).serialize(path, format="longturtle", encoding="utf-8")
+    """Flat, sorted Turtle: one block per subject, blank nodes labelled.
+
+    rdflib's Turtle serializers occasionally write a collection both inline and as a separate
+    subject (the file then parses to more triples than were written); this writer is exact.
+    """
+    prefixes = sorted(((p, iri) for p, iri in ns.PREFIXES.items() if p not in ns.XREF_ONLY_PREFIXES),
+                      key=lambda kv: -len(kv[1]))
+
+    def term(node) -> str:
+        if isinstance(node, URIRef):
+            text = str(node)
+            for prefix, iri in prefixes:
+                if text.startswith(iri) and _PN_LOCAL.match(text[len(iri):]):
+                    return f"{prefix}:{text[len(iri):]}"
+            return f"<{text}>"
+        if isinstance(node, BNode):
+            return f"_:{node}"
+        return node.n3()
+
+    used = set()
+    blocks = []
+    subjects = sorted(set(g.subjects()), key=lambda n: (isinstance(n, BNode), str(n)))
+    for subj in subjects:
+        lines = [term(subj)]
+        by_pred: dict = {}
+        for p, o in g.predicate_objects(subj):
+            by_pred.setdefault(p, []).append(o)
+        preds = sorted(by_pred, key=lambda p: (p != RDF.type, str(p)))
+        for i, p in enumerate(preds):
+            objs = ", ".join(sorted(term(o) for o in by_pred[p]))
+            pred = "a" if p == RDF.type else term(p)
+            end = " ." if i == len(preds) - 1 else " ;"
+            lines.append(f"    {pred} {objs}{end}")
+        blocks.append("\n".join(lines))
+    text = "\n\n".join(blocks)
+    for prefix, iri in prefixes:
+        if re.search(rf"(?<![\w:<]){re.escape(prefix)}:", text):
+            used.add((prefix, iri))
+    header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(used))
+    path.write_text(header + "\n" + text + "\n", encoding="utf-8")
 
 
 def write_ntriples(g: Graph, path: Path) -> None:
@@ -340,7 +383,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     full = _rename_ontology(main, main_iri, full_iri, full_viri)
 
     axioms, logical = count_axioms(main)
-    classes = set(main.subjects(RDF.type, OWL.Class)) - {OWL.Thing}
+    classes = {c for c in main.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)} - {OWL.Thing}
     own = {c for c in classes if str(c).startswith(ns.ENTITY_PREFIXES["NENKG"])}
     written: list[str] = []
     if write:
