@@ -4,6 +4,7 @@ serializations, with OBO header metadata, no owl:imports, a working catalog and 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -29,7 +30,7 @@ def graphs(built):
     return out
 
 
-def canonical(g: Graph) -> "Counter":
+def canonical(g: Graph) -> Counter:
     """Triples with each blank node replaced by a hash of everything below it.
 
     The release's blank nodes form an acyclic structure (restrictions, lists, axiom
@@ -45,8 +46,6 @@ def canonical(g: Graph) -> "Counter":
             return node.n3()
         parts = sorted(f"{p.n3()} {sig(o)}" for p, o in g.predicate_objects(node))
         return "_:" + hashlib.sha1("\n".join(parts).encode()).hexdigest()
-
-    from collections import Counter
 
     # a multiset: distinct blank nodes with the same content keep their multiplicity
     return Counter((sig(s), p.n3(), sig(o)) for s, p, o in g)

@@ -19,7 +19,6 @@ from typing import Any, Iterable
 
 import yaml
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import namespaces as ns
@@ -525,6 +524,12 @@ class Compiler:
             self.emit_extension(ext)
 
     def emit_extension(self, t: Term) -> None:
+        self._comments_and_sources(t)
+        self._synonyms(t)
+        self._xrefs(t)
+        self._class_axioms(t)
+
+    def _comments_and_sources(self, t: Term) -> None:
         for c in _as_list(t.data.get("comments")):
             text, srcs = (c, []) if isinstance(c, str) else (c.get("text"), _as_list(c.get("sources")))
             self.annotate(t.iri, RDFS.comment, self._lit(text), srcs, t.loc)
@@ -534,9 +539,6 @@ class Compiler:
                 self._err(f"unknown source key {key!r}", t.loc, "add it to sources.yaml")
             else:
                 self.g.add((t.iri, ns.DCTERMS.source, URIRef(src.iri)))
-        self._synonyms(t)
-        self._xrefs(t)
-        self._class_axioms(t)
 
     def emit_term(self, t: Term) -> None:
         d, loc, s, g = t.data, t.loc, t.iri, self.g
@@ -554,15 +556,7 @@ class Compiler:
         if d.get("definition"):
             srcs = _as_list(d.get("definition_sources"))
             self.annotate(s, ns.IAO_DEFINITION, self._lit(d["definition"]), srcs, loc, definition=True)
-        for c in _as_list(d.get("comments")):
-            text, srcs = (c, []) if isinstance(c, str) else (c.get("text"), _as_list(c.get("sources")))
-            self.annotate(s, RDFS.comment, self._lit(text), srcs, loc)
-        for key in _as_list(d.get("sources")):
-            src = self.ss.sources.get(key)
-            if src is None:
-                self._err(f"unknown source key {key!r}", loc, "add it to sources.yaml")
-            else:
-                g.add((s, ns.DCTERMS.source, URIRef(src.iri)))
+        self._comments_and_sources(t)
         self._synonyms(t)
         self._xrefs(t)
         if d.get("deprecated"):
@@ -636,7 +630,7 @@ class Compiler:
     def _class_axioms(self, t: Term) -> None:
         s, loc = t.iri, t.loc
         for slot, pred in (("subclass_of", RDFS.subClassOf), ("equivalent_to", OWL.equivalentClass)):
-            for i, item in enumerate(_as_list(t.data.get(slot))):
+            for _i, item in enumerate(_as_list(t.data.get(slot))):
                 text, srcs, note, iloc = item, [], None, loc
                 if isinstance(item, dict):
                     text, srcs, note = item.get("expr"), _as_list(item.get("sources")), item.get("comment")
