@@ -23,8 +23,6 @@ def graphs(built):
     out = {}
     for name, fmt in FORMATS.items():
         path = built / "ontology" / name
-        # the JSON-LD file refers to its context by the relative reference "context.jsonld",
-        # which resolves to the local file next to it (no network)
         g = Graph().parse(path, format=fmt)
         out[name] = g
     return out
@@ -71,6 +69,14 @@ def test_canonical_form_tells_graphs_apart(graphs):
     ax = next(g.subjects(ns.OBOINOWL.is_inferred, None))
     g.set((ax, ns.OBOINOWL.is_inferred, Literal("false")))
     assert canonical(g) != canonical(graphs["nenkg.owl"])
+
+
+def test_jsonld_context_is_embedded_and_published(built):
+    import json
+
+    doc = json.loads((built / "ontology" / "nenkg.jsonld").read_text())
+    published = json.loads((built / "ontology" / "context.jsonld").read_text())
+    assert doc["@context"] == published["@context"] == ns.jsonld_context()["@context"]
 
 
 def test_no_owl_imports_anywhere(graphs):

@@ -233,7 +233,9 @@ def write_jsonld(g: Graph, path: Path) -> None:
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
     data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
-    data["@context"] = "context.jsonld"
+    # the context is embedded (identical to context.jsonld) so that no JSON-LD processor ever
+    # has to fetch it: the file is self-contained offline
+    data["@context"] = context
     path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
