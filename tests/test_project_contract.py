@@ -1,0 +1,24 @@
+"""The README's fresh-machine commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S)]
+
+
+def test_readme_has_the_two_commands():
+    commands = readme_commands()
+    assert any(c.endswith("nenkg build") for c in commands)
+    assert any(c.endswith("python -m pytest") for c in commands)
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    test_command = next(c for c in readme_commands() if c.endswith("python -m pytest"))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci.splitlines()
