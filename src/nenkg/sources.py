@@ -155,12 +155,12 @@ class ExprParser:
 # The compiled model
 
 
-TERM_TYPES = {"class", "object_property", "annotation_property", "individual"}
+TERM_TYPES = {"class", "object_property", "datatype_property", "annotation_property", "individual"}
 TERM_KEYS = {
     "id", "type", "label", "definition", "definition_sources", "comments", "synonyms", "xrefs",
     "subclass_of", "equivalent_to", "disjoint_with", "sources", "deprecated", "replaced_by",
     "consider", "obsolescence_reason", "alias", "sub_property_of", "domain", "range",
-    "characteristics", "inverse_of", "property_chain", "types", "facts", "__line__",
+    "characteristics", "inverse_of", "property_chain", "types", "facts", "value_type", "__line__",
 }
 SYNONYM_SCOPES = {
     "exact": ns.OBOINOWL.hasExactSynonym,
@@ -183,6 +183,38 @@ CHARACTERISTICS = {
     "asymmetric": OWL.AsymmetricProperty,
     "irreflexive": OWL.IrreflexiveProperty,
 }
+VALUE_TYPES = {"iri", "decimal", "integer", "boolean", "string"}
+
+
+def _typed_value(value: Any, value_type: str | None, compiler: "Compiler") -> URIRef | Literal:
+    """Turn a YAML value into the RDF term a fact of this value type needs."""
+    from decimal import Decimal, InvalidOperation
+
+    if value_type == "iri":
+        if not isinstance(value, str) or ":" not in value:
+            raise ValueError(f"expected a CURIE, got {value!r}")
+        curie = compiler.ss.aliases.get(value, value)
+        if curie not in compiler.ss.terms:
+            raise ValueError(f"{value} is not declared")
+        return URIRef(ns.expand(curie))
+    if value_type == "boolean":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return Literal(value)
+    if value_type == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected an integer, got {value!r}")
+        return Literal(value, datatype=XSD.integer)
+    if value_type == "decimal":
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number, got {value!r}")
+        try:
+            return Literal(Decimal(str(value)), datatype=XSD.decimal)
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {value!r}") from None
+    return Literal(str(value))
+
+
 SOURCE_KEYS = {"iri", "curie", "title", "publisher", "date", "local_copy", "note", "__line__"}
 HEADER_KEYS = {
     "iri", "version", "title", "description", "license", "created", "creators", "root_terms",
@@ -304,7 +336,7 @@ def _read_source(ss: SourceSet, key: str, entry: Any, path: Path) -> list[Source
     return errs
 
 
-EXTEND_KEYS = {"extend", "comments", "synonyms", "xrefs", "subclass_of", "disjoint_with", "sources", "__line__"}
+EXTEND_KEYS = {"extend", "comments", "synonyms", "xrefs", "subclass_of", "disjoint_with", "sources", "facts", "__line__"}
 
 
 def _read_term(ss: SourceSet, entry: Any, path: Path) -> list[SourceError]:
@@ -524,6 +556,7 @@ class Compiler:
             self.emit_extension(ext)
 
     def emit_extension(self, t: Term) -> None:
+        self._facts(t)
         self._comments_and_sources(t)
         self._synonyms(t)
         self._xrefs(t)
@@ -545,6 +578,7 @@ class Compiler:
         decl = {
             "class": OWL.Class,
             "object_property": OWL.ObjectProperty,
+            "datatype_property": OWL.DatatypeProperty,
             "annotation_property": OWL.AnnotationProperty,
             "individual": OWL.NamedIndividual,
         }[t.type]
@@ -573,11 +607,45 @@ class Compiler:
             self._class_axioms(t)
         elif t.type == "object_property":
             self._property_axioms(t)
-        elif t.type == "individual":
+        elif t.type == "datatype_property":
+            if d.get("range"):
+                rng = str(d["range"])
+                if not rng.startswith("xsd:"):
+                    self._err(f"a datatype property's range is an xsd datatype, got {rng!r}", loc)
+                else:
+                    g.add((s, RDFS.range, XSD[rng[4:]]))
+            if "functional" in _as_list(d.get("characteristics")):
+                g.add((s, RDF.type, OWL.FunctionalProperty))
+        if d.get("facts"):
+            self._facts(t)
+        if t.type == "individual":
             for i, ty in enumerate(_as_list(d.get("types"))):
                 e = self.parse_expr(ty, loc)
                 if e is not None:
                     g.add((s, RDF.type, self.emit_expr(e, f"{t.curie}/type/{i}")))
+        if d.get("value_type") and t.type != "annotation_property":
+            self._err("'value_type' is for annotation properties", loc)
+        elif t.type == "annotation_property" and d.get("value_type") not in VALUE_TYPES:
+            self._err(f"an annotation property needs value_type, one of {sorted(VALUE_TYPES)}", loc)
+
+    def _facts(self, t: Term) -> None:
+        """Property values of an individual, typed by the property's declared value_type."""
+        facts = t.data.get("facts") or {}
+        for key, values in facts.items():
+            if key == "__line__":
+                continue
+            curie = self.ss.aliases.get(key, key)
+            prop = self.ss.terms.get(curie)
+            if prop is None or prop.type != "annotation_property":
+                self._err(f"fact {key!r} is not a declared annotation property", t.loc)
+                continue
+            for value in _as_list(values):
+                try:
+                    obj = _typed_value(value, prop.data.get("value_type"), self)
+                except ValueError as exc:
+                    self._err(f"fact {key!r}: {exc}", t.loc)
+                    continue
+                self.g.add((t.iri, prop.iri, obj))
 
     def _entity(self, token: str, loc: Location) -> str:
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import NenkgError, SourceErrors
 from . import build as build_cmd
+from . import classify as classify_cmd
 
 
 def find_root(start: Path) -> Path:
@@ -30,6 +31,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, help="project root (default: found upwards from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     build_cmd.register(sub)
+    classify_cmd.register(sub)
     return parser
 
 
@@ -49,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (e.g. `| head`): stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,237 @@
+"""Tumour records in and out: CSV and JSON Lines (same field names), RDF output.
+
+Reading never stops on a bad row: each row becomes either a :class:`grading.Record` or a
+:class:`Rejection` naming its row number, the field and the reason. The field names, the codes
+of categorical values and the term labels and synonyms that free-text fields may use are all
+read from the release graph through :class:`grading.Knowledge`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import itertools
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Iterator, TextIO
+
+from rdflib import URIRef
+from rdflib.namespace import RDFS
+
+from . import namespaces as ns
+from .errors import NenkgError
+from .grading import P, Knowledge, Outcome, Record, RejectRecord
+
+COLUMNS = (
+    "record_id", "primary_site", "differentiation", "ki67_percent", "mitoses_per_2mm2", "necrosis",
+    "cytology", "ne_component_percent", "hormone_syndrome", "gastric_background",
+    "hereditary_syndrome", "size_mm", "metastatic_sites", "age", "sex",
+)
+OUTPUT_COLUMNS = (
+    "record_id", "status", "category", "class_iri", "grade", "icdo3", "functional", "syndrome",
+    "hereditary_syndrome", "predisposed_to", "reason", "warnings", "error",
+)
+N = ns.ENTITY_PREFIXES["NENKG"]
+SYNONYM_PROPS = (ns.OBOINOWL.hasExactSynonym, ns.OBOINOWL.hasRelatedSynonym, ns.OBOINOWL.hasNarrowSynonym)
+SEXES = {"female", "male", "unknown"}
+
+
+class InputError(NenkgError):
+    """The input as a whole cannot be read (not CSV/JSONL, wrong header)."""
+
+
+@dataclass
+class Rejection:
+    row: int
+    record_id: str
+    field: str
+    reason: str
+
+
+class TermIndex:
+    """Label, synonym and CURIE look-up restricted to one branch of the ontology."""
+
+    def __init__(self, knowledge: Knowledge, roots: Iterable[URIRef], *, what: str, extra: dict[str, URIRef] | None = None):
+        g = knowledge.g
+        self.what = what
+        members = {s for s in knowledge.labels if any(r in knowledge.ancestors(s) for r in roots)}
+        self.by_text: dict[str, URIRef] = {}
+        for m in sorted(members):
+            curie = ns.contract(str(m))
+            names = [knowledge.labels[m]] + [str(o) for p in SYNONYM_PROPS for o in g.objects(m, p)]
+            for code in g.objects(m, P["record_code"]):
+                names.append(str(code))
+            for name in names:
+                self.by_text.setdefault(name.strip().lower(), m)
+            if curie:
+                self.by_text[curie.lower()] = m
+            self.by_text[str(m).lower()] = m
+        for text, iri in (extra or {}).items():
+            self.by_text.setdefault(text, iri)
+
+    def resolve(self, text: str, field_name: str) -> URIRef:
+        key = " ".join(text.split()).lower()
+        hit = self.by_text.get(key)
+        if hit is None:
+            close = difflib.get_close_matches(key, list(self.by_text), n=3, cutoff=0.8)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise RejectRecord(field_name, f"unknown {self.what} {text!r}{hint}")
+        return hit
+
+
+class RecordReader:
+    """Turns raw rows (dicts of strings) into Records or Rejections."""
+
+    def __init__(self, knowledge: Knowledge):
+        k = self.k = knowledge
+        nenkg = lambda local: URIRef(N + local)  # noqa: E731
+        uberon = URIRef(ns.OBO + "UBERON_0001062")
+        site_roots = {s for s in k.labels if str(s).startswith(ns.OBO + "UBERON_")}
+        self.sites = TermIndex(k, site_roots | {uberon}, what="site")
+        self.syndromes = TermIndex(k, [nenkg("0000500")], what="hormone syndrome")
+        self.hereditary = TermIndex(k, [nenkg("0000700"), nenkg("0000709")], what="hereditary syndrome")
+        self.backgrounds = TermIndex(k, [nenkg("0000520"), nenkg("0000504"), nenkg("0004055")], what="gastric background")
+        self.differentiation = TermIndex(k, self._coded({URIRef(ns.OBO + "PATO_0002110"), URIRef(ns.OBO + "PATO_0002106"), nenkg("0004054")}), what="differentiation")
+        self.necrosis = TermIndex(k, self._coded(set(k.g.transitive_subjects(RDFS.subClassOf, nenkg("0004050"))) - {nenkg("0004050")}), what="necrosis code")
+        self.cytology = TermIndex(k, self._coded(set(k.g.transitive_subjects(RDFS.subClassOf, nenkg("0002010"))) - {nenkg("0002010")}), what="cytology code")
+        self.seen_ids: set[str] = set()
+
+    def _coded(self, terms: set[URIRef]) -> list[URIRef]:
+        return [t for t in terms if self.k.g.value(t, P["record_code"]) is not None]
+
+    @staticmethod
+    def _decimal(text: str, field_name: str, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise RejectRecord(field_name, f"not a number: {text!r}") from None
+        if not value.is_finite():
+            raise RejectRecord(field_name, f"not a finite number: {text!r}")
+        if low is not None and value < low:
+            raise RejectRecord(field_name, f"{text} is below {low}")
+        if high is not None and value > high:
+            raise RejectRecord(field_name, f"{text} is above {high}")
+        return value
+
+    @staticmethod
+    def _integer(text: str, field_name: str, low: int = 0, high: int | None = None) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise RejectRecord(field_name, f"not a whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise RejectRecord(field_name, f"{text} is outside [{low}, {high if high is not None else '...'}]")
+        return value
+
+    def parse(self, raw: dict[str, str]) -> Record:
+        get = lambda name: (raw.get(name) or "").strip()  # noqa: E731
+        rid = get("record_id")
+        if not rid:
+            raise RejectRecord("record_id", "missing")
+        if rid in self.seen_ids:
+            raise RejectRecord("record_id", f"duplicate record_id {rid!r}")
+        self.seen_ids.add(rid)
+        if not get("primary_site"):
+            raise RejectRecord("primary_site", "missing")
+        rec = Record(record_id=rid, primary_site=self.sites.resolve(get("primary_site"), "primary_site"))
+        if get("differentiation"):
+            rec.differentiation = self.differentiation.resolve(get("differentiation"), "differentiation")
+        if get("ki67_percent"):
+            rec.ki67_percent = self._decimal(get("ki67_percent"), "ki67_percent", Decimal(0), Decimal(100))
+        if get("mitoses_per_2mm2"):
+            rec.mitoses_per_2mm2 = self._integer(get("mitoses_per_2mm2"), "mitoses_per_2mm2")
+        if get("necrosis"):
+            rec.necrosis = self.necrosis.resolve(get("necrosis"), "necrosis")
+        if get("cytology"):
+            rec.cytology = self.cytology.resolve(get("cytology"), "cytology")
+        if get("ne_component_percent"):
+            rec.ne_component_percent = self._decimal(get("ne_component_percent"), "ne_component_percent", Decimal(0), Decimal(100))
+        if get("hormone_syndrome"):
+            rec.hormone_syndrome = self.syndromes.resolve(get("hormone_syndrome"), "hormone_syndrome")
+        if get("gastric_background"):
+            rec.gastric_background = self.backgrounds.resolve(get("gastric_background"), "gastric_background")
+        if get("hereditary_syndrome"):
+            rec.hereditary_syndrome = self.hereditary.resolve(get("hereditary_syndrome"), "hereditary_syndrome")
+        if get("size_mm"):
+            rec.size_mm = self._decimal(get("size_mm"), "size_mm", Decimal(0))
+        if get("metastatic_sites"):
+            rec.metastatic_sites = tuple(self.sites.resolve(s, "metastatic_sites") for s in get("metastatic_sites").split("|") if s.strip())
+        if get("age"):
+            rec.age = self._integer(get("age"), "age", 0, 130)
+        if get("sex"):
+            if get("sex").lower() not in SEXES:
+                raise RejectRecord("sex", f"{get('sex')!r} is not one of {sorted(SEXES)}")
+            rec.sex = get("sex").lower()
+        return rec
+
+
+def read_rows(fh: TextIO, name: str) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    """Yield (row number, raw row or None, error or None) from a CSV or JSON Lines stream.
+
+    Row numbers count data rows from 1 (a CSV header is not counted). The format is told by the
+    name (.csv, .jsonl, .ndjson) or else by the first line: a JSON object or a CSV header.
+    """
+    first = fh.readline()
+    lines = itertools.chain([first], fh)
+    if name.endswith((".jsonl", ".ndjson")) or (not name.endswith(".csv") and first.lstrip().startswith("{")):
+        yield from _jsonl_rows(lines)
+    elif name.endswith(".csv") or "record_id" in first:
+        yield from _csv_rows(lines, name)
+    else:
+        raise InputError(f"{name}: line 1: neither a CSV header with the record columns "
+                         f"({', '.join(COLUMNS[:3])}, ...) nor a JSON Lines record")
+
+
+def _csv_rows(lines: Iterable[str], name: str):
+    reader = csv.reader(lines)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return
+    unknown = [h for h in header if h not in COLUMNS]
+    if "record_id" not in header or "primary_site" not in header or unknown:
+        raise InputError(f"{name}: line 1: the header must use the record columns {', '.join(COLUMNS)}"
+                         + (f"; unknown column(s): {', '.join(unknown)}" if unknown else ""))
+    for i, row in enumerate(reader, start=1):
+        if not row or (len(row) == 1 and not row[0].strip()):
+            yield i, None, "empty line"
+            continue
+        if len(row) != len(header):
+            yield i, dict(zip(header, row, strict=False)), f"has {len(row)} fields, the header has {len(header)}"
+            continue
+        yield i, dict(zip(header, row, strict=True)), None
+
+
+def _jsonl_rows(lines: Iterable[str]):
+    for i, line in enumerate(lines, start=1):
+        if not line.strip():
+            yield i, None, "empty line"
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield i, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        if not isinstance(obj, dict):
+            yield i, None, "a JSON Lines record is an object"
+            continue
+        unknown = [k for k in obj if k not in COLUMNS]
+        if unknown:
+            yield i, {k: str(v) for k, v in obj.items() if isinstance(k, str)}, f"unknown field(s) {', '.join(unknown)}"
+            continue
+        yield i, {k: ("" if v is None else "|".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in obj.items()}, None
+
+
+def outcome_row(record_id: str, outcome: Outcome | None, rejection: Rejection | None) -> dict[str, str]:
+    if rejection is not None:
+        return {**dict.fromkeys(OUTPUT_COLUMNS, ""), "record_id": record_id, "status": "rejected",
+                "error": f"row {rejection.row}: {rejection.field}: {rejection.reason}"}
+    assert outcome is not None
+    return {
+        "record_id": record_id, "status": "classified", "category": outcome.category,
+        "class_iri": outcome.class_iri, "grade": outcome.grade, "icdo3": outcome.icdo3,
+        "functional": outcome.functional, "syndrome": outcome.syndrome,
+        "hereditary_syndrome": outcome.hereditary_syndrome, "predisposed_to": outcome.predisposed_to,
+        "reason": "; ".join(outcome.reason), "warnings": "; ".join(outcome.warnings), "error": "",
+    }
