@@ -6,7 +6,6 @@ The case table is written from the WHO criteria (digestive 2019, thoracic 2021, 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import subprocess

@@ -12,12 +12,14 @@ import csv
 import difflib
 import itertools
 import json
+import re
+import urllib.parse
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Iterable, Iterator, TextIO
 
-from rdflib import URIRef
-from rdflib.namespace import RDFS
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
 
 from . import namespaces as ns
 from .errors import NenkgError
@@ -35,6 +37,10 @@ OUTPUT_COLUMNS = (
 N = ns.ENTITY_PREFIXES["NENKG"]
 SYNONYM_PROPS = (ns.OBOINOWL.hasExactSynonym, ns.OBOINOWL.hasRelatedSynonym, ns.OBOINOWL.hasNarrowSynonym)
 SEXES = {"female", "male", "unknown"}
+#: lexical forms accepted for numbers: those of xsd:decimal and xsd:integer, so that a value the
+#: reader accepts is exactly a value the SHACL shapes accept once written as RDF
+DECIMAL_LEX = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+INTEGER_LEX = re.compile(r"^[+-]?\d+$")
 
 
 class InputError(NenkgError):
@@ -102,12 +108,9 @@ class RecordReader:
 
     @staticmethod
     def _decimal(text: str, field_name: str, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise RejectRecord(field_name, f"not a number: {text!r}") from None
-        if not value.is_finite():
-            raise RejectRecord(field_name, f"not a finite number: {text!r}")
+        if not DECIMAL_LEX.match(text):
+            raise RejectRecord(field_name, f"not a number: {text!r}")
+        value = Decimal(text)
         if low is not None and value < low:
             raise RejectRecord(field_name, f"{text} is below {low}")
         if high is not None and value > high:
@@ -116,10 +119,9 @@ class RecordReader:
 
     @staticmethod
     def _integer(text: str, field_name: str, low: int = 0, high: int | None = None) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise RejectRecord(field_name, f"not a whole number: {text!r}") from None
+        if not INTEGER_LEX.match(text):
+            raise RejectRecord(field_name, f"not a whole number: {text!r}")
+        value = int(text)
         if value < low or (high is not None and value > high):
             raise RejectRecord(field_name, f"{text} is outside [{low}, {high if high is not None else '...'}]")
         return value
@@ -235,3 +237,66 @@ def outcome_row(record_id: str, outcome: Outcome | None, rejection: Rejection | 
         "hereditary_syndrome": outcome.hereditary_syndrome, "predisposed_to": outcome.predisposed_to,
         "reason": "; ".join(outcome.reason), "warnings": "; ".join(outcome.warnings), "error": "",
     }
+
+
+RECORD_BASE = "https://w3id.org/nenkg/record/"
+NUMERIC_TYPES = {"ki67_percent": XSD.decimal, "ne_component_percent": XSD.decimal, "size_mm": XSD.decimal,
+                 "mitoses_per_2mm2": XSD.integer, "age": XSD.integer}
+
+
+def record_iri(record_id: str) -> URIRef:
+    return URIRef(RECORD_BASE + urllib.parse.quote(record_id, safe=""))
+
+
+def raw_to_triples(raw: dict[str, str], reader: RecordReader) -> list[tuple]:
+    """A raw row as RDF in the record vocabulary, without validating it: each value is
+    written as the term it names if it names one, else as a plain literal, so that the SHACL
+    shapes see exactly what the row says."""
+    k = reader.k
+    rid = (raw.get("record_id") or "").strip()
+    s = record_iri(rid or "row")
+    triples = [(s, RDF.type, URIRef(N + "0004005")), (s, k.columns["record_id"], Literal(rid))]
+    indexes = {"primary_site": reader.sites, "differentiation": reader.differentiation,
+               "necrosis": reader.necrosis, "cytology": reader.cytology,
+               "hormone_syndrome": reader.syndromes, "gastric_background": reader.backgrounds,
+               "hereditary_syndrome": reader.hereditary, "metastatic_sites": reader.sites}
+    for column, text in raw.items():
+        text = (text or "").strip()
+        if column == "record_id" or not text or column not in k.columns:
+            continue
+        prop = k.columns[column]
+        if column in NUMERIC_TYPES:
+            lex = INTEGER_LEX if NUMERIC_TYPES[column] == XSD.integer else DECIMAL_LEX
+            obj = Literal(text, datatype=NUMERIC_TYPES[column]) if lex.match(text) else Literal(text)
+            triples.append((s, prop, obj))
+        elif column == "sex":
+            triples.append((s, prop, Literal(text.lower())))
+        else:
+            values = text.split("|") if column == "metastatic_sites" else [text]
+            for v in values:
+                key = " ".join(v.split()).lower()
+                hit = indexes[column].by_text.get(key)
+                triples.append((s, prop, hit if hit is not None else Literal(v.strip())))
+    return triples
+
+
+def rdf_rows(path: str, knowledge: Knowledge) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    """Records given as RDF (Turtle, N-Triples, RDF/XML, JSON-LD) in the record vocabulary, as
+    raw rows: IRIs become CURIEs, literals their lexical form."""
+    from rdflib import Graph
+
+    fmt = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "owl": "xml", "jsonld": "json-ld"}[path.rsplit(".", 1)[-1]]
+    g = Graph()
+    try:
+        g.parse(path, format=fmt)
+    except Exception as exc:  # noqa: BLE001 - any parser error becomes a clear message
+        raise InputError(f"{path}: not valid {fmt}: {str(exc).splitlines()[0][:300]}") from None
+    column_of = {p: c for c, p in knowledge.columns.items()}
+    for i, s in enumerate(sorted(g.subjects(RDF.type, URIRef(N + "0004005"))), start=1):
+        raw: dict[str, list[str]] = {}
+        for p, o in g.predicate_objects(s):
+            col = column_of.get(p)
+            if col is None:
+                continue
+            raw.setdefault(col, []).append(ns.contract(str(o)) or str(o) if isinstance(o, URIRef) else str(o))
+        yield i, {c: "|".join(v) for c, v in raw.items()}, None

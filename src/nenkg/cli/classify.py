@@ -6,19 +6,20 @@ import argparse
 import csv
 import json
 import sys
-import urllib.parse
 from pathlib import Path
 from typing import TextIO
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 
 from .. import namespaces as ns
 from ..errors import NenkgError
 from ..grading import Classifier, Outcome, RejectRecord, load_knowledge
-from ..records import OUTPUT_COLUMNS, InputError, RecordReader, Rejection, outcome_row, read_rows
+from ..records import (
+    OUTPUT_COLUMNS, InputError, RecordReader, Rejection, outcome_row, rdf_rows, read_rows, record_iri,
+)
 
-RECORD_BASE = "https://w3id.org/nenkg/record/"
+RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +51,7 @@ class Writer:
 
 def turtle_block(row: dict[str, str], outcome: Outcome | None) -> str:
     n = ns.ENTITY_PREFIXES["NENKG"]
-    subject = URIRef(RECORD_BASE + urllib.parse.quote(row["record_id"], safe=""))
+    subject = record_iri(row["record_id"])
     lines = [f"{subject.n3()} a {URIRef(n + '0004005').n3()} ;",
              f"    {URIRef(n + '0004030').n3()} {Literal(row['record_id']).n3()} ;"]
     if outcome is not None and outcome.class_iri:
@@ -88,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     counts = {"classified": 0, "rejected": 0}
     try:
         writer: Writer | None = None
-        for number, raw, error in read_rows(src, name):
+        rows = rdf_rows(name, knowledge) if name.endswith(RDF_SUFFIXES) else read_rows(src, name)
+        for number, raw, error in rows:
             writer = writer or Writer(out, fmt)
             rid = (raw or {}).get("record_id", "") or f"row-{number}"
             outcome = rejection = None
