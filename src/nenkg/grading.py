@@ -120,6 +120,8 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     criteria: list[str] = field(default_factory=list)
     grade_iri: str = ""
+    #: the reason joined (the batch path keeps it, with number placeholders, per template)
+    reason_text: str = ""
 
 
 class RejectRecord(ValueError):
@@ -323,6 +325,8 @@ class Record:
     metastatic_sites: tuple[URIRef, ...] = ()
     age: int | None = None
     sex: str | None = None
+    #: the stripped text of every field as given, used to quote values in the reason
+    texts: dict[str, str] = field(default_factory=dict)
 
     def value(self, column: str):
         return getattr(self, column, None)
@@ -333,6 +337,12 @@ class Record:
 class Classifier:
     def __init__(self, knowledge: Knowledge):
         self.k = knowledge
+
+    def _quote(self, rec: Record, column: str, value) -> str:
+        """A numeric value as the record wrote it; a term as label and CURIE."""
+        if not isinstance(value, URIRef) and rec.texts.get(column):
+            return rec.texts[column]
+        return self._fmt(value)
 
     def _fmt(self, value) -> str:
         """A value as the reason shows it: label and CURIE for terms, plain numbers."""
@@ -437,7 +447,7 @@ class Classifier:
             if c.met_by(value):
                 out.criteria.append(c.curie)
                 bound = f" {c.describe()}" if c.numeric else ""
-                out.reason.append(f"{col} {self._fmt(value)}{bound} -> {k.label(c.assigns)} [{c.curie}]")
+                out.reason.append(f"{col} {self._quote(rec, col, value)}{bound} -> {k.label(c.assigns)} [{c.curie}]")
                 if c.message:
                     out.warnings.append(f"{c.message} [{c.curie}]")
                 if c.assigns in k.rank or str(c.assigns).startswith(N + "00020"):
@@ -476,11 +486,12 @@ class Classifier:
             if prev is None or k.rank.get(c.assigns, 0) > k.rank.get(prev, 0):
                 by_variable[c.variable] = c.assigns
             bound = f" {c.describe()}" if c.numeric else ""
-            out.reason.append(f"{col} {self._fmt(value)}{bound} -> {k.label(c.assigns)} [{c.curie}]")
+            out.reason.append(f"{col} {self._quote(rec, col, value)}{bound} -> {k.label(c.assigns)} [{c.curie}]")
         if no_grade:
             for c in no_grade:
                 out.warnings.append(f"{c.message} [{c.curie}]")
-                out.reason.append(f"{k.column(c.variable)} {self._fmt(rec.value(k.column(c.variable)))} {c.describe()} -> no WHO grade [{c.curie}]")
+                col = k.column(c.variable)
+                out.reason.append(f"{col} {self._quote(rec, col, rec.value(col))} {c.describe()} -> no WHO grade [{c.curie}]")
             return None, True
         if not by_variable:
             return None, True
@@ -514,12 +525,41 @@ class Classifier:
 
 
 def load_knowledge(path_or_graph) -> Knowledge:
+    """Knowledge from a release file (parsed with pyoxigraph, which is several times faster
+    than rdflib's parsers here) or from an rdflib Graph."""
     if isinstance(path_or_graph, Graph):
         return Knowledge(path_or_graph)
+    return Knowledge(read_graph(str(path_or_graph)))
+
+
+def read_graph(path: str) -> Graph:
+    import pyoxigraph as ox
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    formats = {"owl": ox.RdfFormat.RDF_XML, "rdf": ox.RdfFormat.RDF_XML, "ttl": ox.RdfFormat.TURTLE,
+               "nt": ox.RdfFormat.N_TRIPLES}
+    fmt = formats.get(path.rsplit(".", 1)[-1])
+    if fmt is None:
+        g = Graph()
+        g.parse(path)
+        return g
+    xsd_string = str(XSD.string)
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dtype = t.datatype.value
+        return Literal(t.value) if dtype == xsd_string else Literal(t.value, datatype=URIRef(dtype))
+
     g = Graph()
-    fmt = {"owl": "xml", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}.get(str(path_or_graph).rsplit(".", 1)[-1], "xml")
-    g.parse(str(path_or_graph), format=fmt)
-    return Knowledge(g)
+    for q in ox.parse(path=path, format=fmt):
+        g.add((term(q.subject), term(q.predicate), term(q.object)))
+    return g
 
 
 def classify_all(knowledge: Knowledge, records: Iterable[Record]) -> Iterable[Outcome]:

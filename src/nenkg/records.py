@@ -16,7 +16,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -102,6 +102,7 @@ class RecordReader:
         self.necrosis = TermIndex(k, self._coded(set(k.g.transitive_subjects(RDFS.subClassOf, nenkg("0004050"))) - {nenkg("0004050")}), what="necrosis code")
         self.cytology = TermIndex(k, self._coded(set(k.g.transitive_subjects(RDFS.subClassOf, nenkg("0002010"))) - {nenkg("0002010")}), what="cytology code")
         self.seen_ids: set[str] = set()
+        self.converters = self._converters()
 
     def _coded(self, terms: set[URIRef]) -> list[URIRef]:
         return [t for t in terms if self.k.g.value(t, P["record_code"]) is not None]
@@ -126,63 +127,71 @@ class RecordReader:
             raise RejectRecord(field_name, f"{text} is outside [{low}, {high if high is not None else '...'}]")
         return value
 
-    def parse(self, raw: dict[str, str]) -> Record:
-        get = lambda name: (raw.get(name) or "").strip()  # noqa: E731
-        rid = get("record_id")
+    def _converters(self) -> dict[str, Callable[[str], object]]:
+        """One converter per field: stripped, non-empty text -> value, or RejectRecord.
+
+        The per-record path (parse) and the batch fast path both call these, so they accept and
+        reject exactly the same values."""
+        zero, hundred = Decimal(0), Decimal(100)
+
+        def sex(text: str) -> str:
+            if text.lower() not in SEXES:
+                raise RejectRecord("sex", f"{text!r} is not one of {sorted(SEXES)}")
+            return text.lower()
+
+        return {
+            "primary_site": lambda t: self.sites.resolve(t, "primary_site"),
+            "differentiation": lambda t: self.differentiation.resolve(t, "differentiation"),
+            "ki67_percent": lambda t: self._decimal(t, "ki67_percent", zero, hundred),
+            "mitoses_per_2mm2": lambda t: self._integer(t, "mitoses_per_2mm2"),
+            "necrosis": lambda t: self.necrosis.resolve(t, "necrosis"),
+            "cytology": lambda t: self.cytology.resolve(t, "cytology"),
+            "ne_component_percent": lambda t: self._decimal(t, "ne_component_percent", zero, hundred),
+            "hormone_syndrome": lambda t: self.syndromes.resolve(t, "hormone_syndrome"),
+            "gastric_background": lambda t: self.backgrounds.resolve(t, "gastric_background"),
+            "hereditary_syndrome": lambda t: self.hereditary.resolve(t, "hereditary_syndrome"),
+            "size_mm": lambda t: self._decimal(t, "size_mm", zero),
+            "metastatic_sites": lambda t: tuple(self.sites.resolve(s, "metastatic_sites") for s in t.split("|") if s.strip()),
+            "age": lambda t: self._integer(t, "age", 0, 130),
+            "sex": sex,
+        }
+
+    def check_id(self, rid: str) -> None:
+        """Record identifiers are required and unique within one input."""
         if not rid:
             raise RejectRecord("record_id", "missing")
         if rid in self.seen_ids:
             raise RejectRecord("record_id", f"duplicate record_id {rid!r}")
         self.seen_ids.add(rid)
-        if not get("primary_site"):
+
+    def parse(self, raw: dict[str, str]) -> Record:
+        texts = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+        self.check_id(texts["record_id"])
+        if not texts["primary_site"]:
             raise RejectRecord("primary_site", "missing")
-        rec = Record(record_id=rid, primary_site=self.sites.resolve(get("primary_site"), "primary_site"))
-        if get("differentiation"):
-            rec.differentiation = self.differentiation.resolve(get("differentiation"), "differentiation")
-        if get("ki67_percent"):
-            rec.ki67_percent = self._decimal(get("ki67_percent"), "ki67_percent", Decimal(0), Decimal(100))
-        if get("mitoses_per_2mm2"):
-            rec.mitoses_per_2mm2 = self._integer(get("mitoses_per_2mm2"), "mitoses_per_2mm2")
-        if get("necrosis"):
-            rec.necrosis = self.necrosis.resolve(get("necrosis"), "necrosis")
-        if get("cytology"):
-            rec.cytology = self.cytology.resolve(get("cytology"), "cytology")
-        if get("ne_component_percent"):
-            rec.ne_component_percent = self._decimal(get("ne_component_percent"), "ne_component_percent", Decimal(0), Decimal(100))
-        if get("hormone_syndrome"):
-            rec.hormone_syndrome = self.syndromes.resolve(get("hormone_syndrome"), "hormone_syndrome")
-        if get("gastric_background"):
-            rec.gastric_background = self.backgrounds.resolve(get("gastric_background"), "gastric_background")
-        if get("hereditary_syndrome"):
-            rec.hereditary_syndrome = self.hereditary.resolve(get("hereditary_syndrome"), "hereditary_syndrome")
-        if get("size_mm"):
-            rec.size_mm = self._decimal(get("size_mm"), "size_mm", Decimal(0))
-        if get("metastatic_sites"):
-            rec.metastatic_sites = tuple(self.sites.resolve(s, "metastatic_sites") for s in get("metastatic_sites").split("|") if s.strip())
-        if get("age"):
-            rec.age = self._integer(get("age"), "age", 0, 130)
-        if get("sex"):
-            if get("sex").lower() not in SEXES:
-                raise RejectRecord("sex", f"{get('sex')!r} is not one of {sorted(SEXES)}")
-            rec.sex = get("sex").lower()
-        return rec
+        values = {c: self.converters[c](t) for c, t in texts.items() if t and c != "record_id"}
+        return Record(record_id=texts["record_id"], texts=texts, **values)
+
+
+def sniff(fh: TextIO, name: str) -> tuple[str, Iterator[str]]:
+    """Tell CSV from JSON Lines by the name (.csv, .jsonl, .ndjson) or else by the first line,
+    and return the format with all lines (the first included)."""
+    first = fh.readline()
+    lines = itertools.chain([first], fh)
+    if name.endswith((".jsonl", ".ndjson")) or (not name.endswith(".csv") and first.lstrip().startswith("{")):
+        return "jsonl", lines
+    if name.endswith(".csv") or "record_id" in first:
+        return "csv", lines
+    raise InputError(f"{name}: line 1: neither a CSV header with the record columns "
+                     f"({', '.join(COLUMNS[:3])}, ...) nor a JSON Lines record")
 
 
 def read_rows(fh: TextIO, name: str) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
     """Yield (row number, raw row or None, error or None) from a CSV or JSON Lines stream.
 
-    Row numbers count data rows from 1 (a CSV header is not counted). The format is told by the
-    name (.csv, .jsonl, .ndjson) or else by the first line: a JSON object or a CSV header.
-    """
-    first = fh.readline()
-    lines = itertools.chain([first], fh)
-    if name.endswith((".jsonl", ".ndjson")) or (not name.endswith(".csv") and first.lstrip().startswith("{")):
-        yield from _jsonl_rows(lines)
-    elif name.endswith(".csv") or "record_id" in first:
-        yield from _csv_rows(lines, name)
-    else:
-        raise InputError(f"{name}: line 1: neither a CSV header with the record columns "
-                         f"({', '.join(COLUMNS[:3])}, ...) nor a JSON Lines record")
+    Row numbers count data rows from 1 (a CSV header is not counted)."""
+    fmt, lines = sniff(fh, name)
+    yield from (_jsonl_rows(lines) if fmt == "jsonl" else _csv_rows(lines, name))
 
 
 def _csv_rows(lines: Iterable[str], name: str):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
+import gc
 import json
 import sys
 from pathlib import Path
@@ -14,10 +14,9 @@ from rdflib.namespace import XSD
 
 from .. import namespaces as ns
 from ..errors import NenkgError
-from ..grading import Classifier, Outcome, RejectRecord, load_knowledge
-from ..records import (
-    OUTPUT_COLUMNS, InputError, RecordReader, Rejection, outcome_row, rdf_rows, read_rows, record_iri,
-)
+from ..grading import Classifier, Outcome, load_knowledge
+from ..fastpath import FastClassifier, Result, per_record_results, result_row
+from ..records import OUTPUT_COLUMNS, InputError, RecordReader, _csv_rows, _jsonl_rows, rdf_rows, record_iri, sniff
 
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
 
@@ -28,25 +27,61 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--format", choices=("csv", "jsonl", "ttl"), help="output format (default: from the output name, else csv)")
     p.add_argument("--ontology", type=Path, help="release file with the criteria (default: ontology/nenkg.owl)")
+    p.add_argument("--per-record", action="store_true",
+                   help="classify CSV one record at a time (the reference path) instead of in batches")
     p.set_defaults(func=run)
 
 
+def _csv_field(text: str) -> str:
+    """One field as csv.writer (QUOTE_MINIMAL) writes it."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 class Writer:
+    """Writes results as CSV, JSON Lines or Turtle. CSV lines of classified rows are assembled
+    from per-outcome pieces (outcomes are shared by all rows of one equivalence key)."""
+
     def __init__(self, fh: TextIO, fmt: str):
         self.fh, self.fmt = fh, fmt
+        self.pieces: dict[int, tuple[str, str, bool]] = {}
+        self.buffer: list[str] = []
         if fmt == "csv":
-            self.csv = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
-            self.csv.writeheader()
+            fh.write(",".join(OUTPUT_COLUMNS) + "\n")
         elif fmt == "ttl":
             fh.write(f"@prefix nenkg: <{ns.ENTITY_PREFIXES['NENKG']}> .\n@prefix xsd: <{XSD}> .\n\n")
 
-    def write(self, row: dict[str, str], outcome: Outcome | None) -> None:
+    def write(self, result: Result) -> None:
         if self.fmt == "csv":
-            self.csv.writerow(row)
+            self.buffer.append(self._csv_line(result))
         elif self.fmt == "jsonl":
-            self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self.buffer.append(json.dumps(result_row(result), ensure_ascii=False) + "\n")
         else:
-            self.fh.write(turtle_block(row, outcome))
+            self.buffer.append(turtle_block(result_row(result), result.outcome))
+        if len(self.buffer) >= 10000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.fh.write("".join(self.buffer))
+        self.buffer.clear()
+
+    def _csv_line(self, result: Result) -> str:
+        outcome = result.outcome
+        if outcome is None:
+            row = result_row(result)
+            return ",".join(_csv_field(row[c]) for c in OUTPUT_COLUMNS) + "\n"
+        pieces = self.pieces.get(id(outcome))
+        if pieces is None:
+            row = result_row(result)
+            before = ",".join(_csv_field(row[c]) for c in OUTPUT_COLUMNS[1:OUTPUT_COLUMNS.index("reason")])
+            after = ",".join(_csv_field(row[c]) for c in OUTPUT_COLUMNS[OUTPUT_COLUMNS.index("reason") + 1:])
+            # numbers filled into the reason are validated numerals: they never change quoting
+            pieces = (before, after, _csv_field(outcome.reason_text or row["reason"]) != (outcome.reason_text or row["reason"]))
+            self.pieces[id(outcome)] = pieces
+        before, after, quote = pieces
+        reason = '"' + result.reason.replace('"', '""') + '"' if quote else result.reason
+        return f"{_csv_field(result.record_id)},{before},{reason},{after}\n"
 
 
 def turtle_block(row: dict[str, str], outcome: Outcome | None) -> str:
@@ -73,7 +108,6 @@ def run(args: argparse.Namespace) -> int:
     if not Path(ontology).is_file():
         raise NenkgError(f"{ontology}: no release file; run `nenkg build` first")
     knowledge = load_knowledge(ontology)
-    reader, classifier = RecordReader(knowledge), Classifier(knowledge)
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "csv")
     if fmt not in ("csv", "jsonl", "ttl"):
         raise NenkgError(f"unknown output format {fmt!r}; use --format csv, jsonl or ttl")
@@ -88,30 +122,31 @@ def run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()
     counts = {"classified": 0, "rejected": 0}
     try:
-        writer: Writer | None = None
-        rows = rdf_rows(name, knowledge) if name.endswith(RDF_SUFFIXES) else read_rows(src, name)
-        for number, raw, error in rows:
-            writer = writer or Writer(out, fmt)
-            rid = (raw or {}).get("record_id", "") or f"row-{number}"
-            outcome = rejection = None
-            if error is not None:
-                rejection = Rejection(number, rid, "row", error)
+        if name.endswith(RDF_SUFFIXES):
+            results = per_record_results(rdf_rows(name, knowledge), RecordReader(knowledge), Classifier(knowledge))
+        else:
+            kind, lines = sniff(src, name)
+            if kind == "csv" and not args.per_record:
+                results = FastClassifier(knowledge).classify_csv(lines, name)
             else:
-                try:
-                    outcome = classifier.classify(reader.parse(raw))
-                except RejectRecord as exc:
-                    rejection = Rejection(number, rid, exc.field, exc.reason)
-            counts["rejected" if rejection else "classified"] += 1
-            writer.write(outcome_row(rid, outcome, rejection), outcome)
-            if progress and (counts["classified"] + counts["rejected"]) % 5000 == 0:
+                rows = _jsonl_rows(lines) if kind == "jsonl" else _csv_rows(lines, name)
+                results = per_record_results(rows, RecordReader(knowledge), Classifier(knowledge))
+        writer = Writer(out, fmt)
+        # millions of short-lived tuples and no reference cycles: the cyclic collector would only
+        # re-scan the knowledge graph again and again
+        gc.disable()
+        for res in results:
+            counts["rejected" if res.rejection else "classified"] += 1
+            writer.write(res)
+            if progress and (counts["classified"] + counts["rejected"]) % 50000 == 0:
                 print(f"\r{counts['classified'] + counts['rejected']:,} records", end="", file=sys.stderr)
-        if writer is None:
-            Writer(out, fmt)  # an empty input still gets a header
     except InputError as exc:
         raise NenkgError(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise NenkgError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        writer.flush()
     finally:
+        gc.enable()
         if src is not sys.stdin:
             src.close()
         if out is not sys.stdout:
