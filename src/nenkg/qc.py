@@ -20,9 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import namespaces as ns
 from .errors import NenkgError
-from .report import LEVELS, Finding, Report
+from .report import LEVELS, Finding, Report, shorten_iri
 
 QC_DIR = Path(__file__).resolve().parents[2] / "queries" / "qc"
 HEADER_KEYS = ("title", "level", "problem", "principle", "fix")
@@ -72,9 +71,6 @@ def to_store(graph: Graph) -> ox.Store:
     return store
 
 
-_SHORT = sorted(((p, iri) for p, iri in ns.PREFIXES.items() if p not in ("obo", "nenkg")), key=lambda kv: -len(kv[1]))
-
-
 def shorten(term: object) -> str:
     """A readable form of a query result: CURIE for known IRIs, plain text for literals.
 
@@ -84,11 +80,7 @@ def shorten(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        iri = term.value
-        for prefix, space in _SHORT:
-            if iri.startswith(space) and iri != space:
-                return f"{prefix}:{iri[len(space):]}"
-        return iri
+        return shorten_iri(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term.value)

@@ -14,7 +14,23 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from . import namespaces as ns
+
 LEVELS = ("ERROR", "WARN", "INFO")
+# generic namespaces (obo:, nenkg:) would hide the specific prefix, so they are left out
+_SHORT = sorted(((p, iri) for p, iri in ns.PREFIXES.items() if p not in ("obo", "nenkg")), key=lambda kv: -len(kv[1]))
+
+
+def shorten_iri(iri: str) -> str:
+    """A CURIE for an IRI in the prefix map (longest namespace first), else the IRI itself.
+
+    >>> shorten_iri("http://purl.obolibrary.org/obo/IAO_0000115"), shorten_iri("urn:x")
+    ('IAO:0000115', 'urn:x')
+    """
+    for prefix, space in _SHORT:
+        if iri.startswith(space) and iri != space:
+            return f"{prefix}:{iri[len(space):]}"
+    return iri
 
 
 @dataclass(frozen=True, order=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import NenkgError, SourceErrors
 from . import build as build_cmd
+from . import check as check_cmd
 
 
 def find_root(start: Path) -> Path:
@@ -30,6 +31,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, help="project root (default: found upwards from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     build_cmd.register(sub)
+    check_cmd.register(sub)
     return parser
 
 
