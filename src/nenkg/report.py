@@ -64,9 +64,3 @@ class Report:
     def failed(self) -> bool:
         """True when anything is an ERROR (a QC error or a SHACL violation)."""
         return any(f.level == "ERROR" for f in self.findings)
-
-    def by_check(self) -> dict[str, list[Finding]]:
-        out: dict[str, list[Finding]] = {}
-        for f in sorted(self.findings):
-            out.setdefault(f.check, []).append(f)
-        return out

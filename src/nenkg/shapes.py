@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -102,9 +102,3 @@ def run_shapes(graph: Graph, shapes: Graph | None = None) -> Report:
     shapes = shapes if shapes is not None else load_shapes()
     results = validate_graph(graph, shapes)
     return Report([_finding(results, r, shapes) for r in results.subjects(RDF.type, SH.ValidationResult)])
-
-
-def shape_literal(shapes: Graph, name: str, predicate: URIRef) -> Literal | None:
-    """The value of ``predicate`` on the shape ``nenkgsh:<name>`` (used by tests and docs)."""
-    value = shapes.value(URIRef(SHAPES_NS + name), predicate)
-    return value if isinstance(value, Literal) else None
