@@ -1,7 +1,7 @@
 """The record shapes are the specification; the reader's fast path must agree with pyshacl.
 
 A differential test generates records (valid and invalid, field by field), validates them with
-the reader and with real pyshacl on shapes/records.ttl, and requires the same verdict for each
+the reader and with real pyshacl on shapes/records/tumour-record.ttl, and requires the same verdict for each
 record, and that the field the reader names is one the shapes flag."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from conftest import ROOT
 from nenkg.grading import Knowledge, RejectRecord
 from nenkg.records import COLUMNS, RecordReader, raw_to_triples, record_iri
 
-SHAPES = ROOT / "shapes" / "records.ttl"
+SHAPES = ROOT / "shapes" / "records" / "tumour-record.ttl"
 CHOICES = {
     "primary_site": (["ileum", "pancreas", "lung", "UBERON:0000945", "Rectum", "thymus", "skin of body"], ["nowhere", "UBERON:9999999", "CHEBI:28790"]),
     "differentiation": (["well", "poor", "mixed", "WELL"], ["moderate", "G2"]),

@@ -47,3 +47,18 @@ class LogicalError(NenkgError):
     """The ontology is inconsistent or has unsatisfiable classes (exit code 1)."""
 
     exit_code = 1
+
+
+class QualityError(NenkgError):
+    """QC found an ERROR or SHACL a violation: the release is refused (exit code 1).
+
+    ``findings`` are the :class:`nenkg.report.Finding` entries at level ERROR.
+    """
+
+    exit_code = 1
+
+    def __init__(self, findings: list):
+        self.findings = findings
+        lines = [f"  {f.level} {f.check}: {f.entity} {f.property} {f.value}".rstrip() + (f" (fix: {f.message})" if f.message else "")
+                 for f in findings]
+        super().__init__(f"{len(findings)} quality error(s):\n" + "\n".join(lines))

@@ -161,6 +161,15 @@ def contract(iri: str) -> str | None:
     return best[1] if best else None
 
 
+def ontology_iris(version: str, name: str) -> tuple[str, str]:
+    """(ontology IRI, version IRI) of a release file.
+
+    >>> ontology_iris("2026-11-21", "nenkg.owl")[1]
+    'https://w3id.org/nenkg/releases/2026-11-21/nenkg.owl'
+    """
+    return BASE + name, f"{BASE}releases/{version}/{name}"
+
+
 def jsonld_context() -> dict[str, object]:
     """The JSON-LD context published as ``ontology/context.jsonld`` (sorted, stable)."""
     return {"@context": {p: PREFIXES[p] for p in sorted(PREFIXES)}}

@@ -11,7 +11,9 @@ Release files (all under ``ontology/``):
 * ``catalog-v001.xml`` relative paths for Protégé
 * ``mappings/nenkg.sssom.tsv`` every cross-reference as an SSSOM mapping
 
-Nothing is written unless every step succeeds: files are first written to a temporary folder
+Before anything is written the release graph passes the quality gate (:mod:`nenkg.check`: QC
+queries and SHACL shapes); an ERROR or a violation stops the build. Nothing is written unless
+every step succeeds: files are first written to a temporary folder
 next to the target and moved into place at the end.
 """
 
@@ -31,6 +33,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from . import namespaces as ns
+from .check import check_graph, refuse_on_errors
 from .errors import LogicalError
 from .reasoning import ReasonerResult, reason
 from .sources import XREF_PREDICATES, SourceSet, _as_list, compile_graph, read_sources
@@ -77,10 +80,6 @@ class BuildReport:
             f"{self.inferred_edges} inferred subclass edges, {self.unsatisfiable} unsatisfiable; "
             f"HermiT {self.reasoner_seconds:.1f} s, total {self.seconds:.1f} s"
         )
-
-
-def ontology_iris(version: str, name: str) -> tuple[str, str]:
-    return ns.BASE + name, f"{ns.BASE}releases/{version}/{name}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +245,7 @@ def write_context(path: Path) -> None:
 def write_catalog(version: str, path: Path) -> None:
     rows = []
     for name in ("nenkg.owl", "nenkg-base.owl", "nenkg-full.owl"):
-        iri, viri = ontology_iris(version, name)
+        iri, viri = ns.ontology_iris(version, name)
         rows.append(f'  <uri name="{iri}" uri="{name}"/>')
         rows.append(f'  <uri name="{viri}" uri="{name}"/>')
     text = (
@@ -315,7 +314,7 @@ def write_sssom(ss: SourceSet, path: Path) -> int:
         f"# mapping_date: {ss.version}",
         f"# license: {ss.header['license']}",
         f"# subject_source: {ns.BASE}nenkg.owl",
-        f"# subject_source_version: {ontology_iris(ss.version, 'nenkg.owl')[1]}",
+        f"# subject_source_version: {ns.ontology_iris(ss.version, 'nenkg.owl')[1]}",
         "# mapping_provider: https://w3id.org/nenkg",
     ]
     lines = header + ["\t".join(SSSOM_COLUMNS)]
@@ -370,9 +369,9 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     root = Path(root)
     ss = read_sources(root / "ontology" / "src")
     version = ss.version
-    main_iri, main_viri = ontology_iris(version, "nenkg.owl")
+    main_iri, main_viri = ns.ontology_iris(version, "nenkg.owl")
     main = compile_graph(ss, ontology_iri=main_iri, version_iri=main_viri)
-    base_iri, base_viri = ontology_iris(version, "nenkg-base.owl")
+    base_iri, base_viri = ns.ontology_iris(version, "nenkg-base.owl")
     base = compile_graph(ss, ontology_iri=base_iri, version_iri=base_viri, include_external=False,
                          title_suffix=" (base: own axioms only)")
 
@@ -381,7 +380,8 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
         names = "; ".join(label_of(ss, iri) for iri in result.unsatisfiable)
         raise LogicalError(f"{len(result.unsatisfiable)} unsatisfiable class(es): {names}")
     add_inferred(main, result)
-    full_iri, full_viri = ontology_iris(version, "nenkg-full.owl")
+    refuse_on_errors(check_graph(main))
+    full_iri, full_viri = ns.ontology_iris(version, "nenkg-full.owl")
     full = _rename_ontology(main, main_iri, full_iri, full_viri)
 
     axioms, logical = count_axioms(main)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import LogicalError
+from ..errors import LogicalError, QualityError
 from ..release import build
 
 
@@ -20,6 +20,10 @@ def run(args: argparse.Namespace) -> int:
         report = build(args.root, write=not args.dry_run)
     except LogicalError as exc:
         print(f"nenkg build: logical check failed: {exc}; nothing written", file=sys.stderr)
+        return exc.exit_code
+    except QualityError as exc:
+        print(f"nenkg build: quality gate failed, nothing written. {exc}", file=sys.stderr)
+        print("run `nenkg check` for the full report", file=sys.stderr)
         return exc.exit_code
     print(report.summary())
     if report.written:

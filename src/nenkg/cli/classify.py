@@ -140,11 +140,11 @@ def run(args: argparse.Namespace) -> int:
             writer.write(res)
             if progress and (counts["classified"] + counts["rejected"]) % 50000 == 0:
                 print(f"\r{counts['classified'] + counts['rejected']:,} records", end="", file=sys.stderr)
+        writer.flush()
     except InputError as exc:
         raise NenkgError(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise NenkgError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        writer.flush()
     finally:
         gc.enable()
         if src is not sys.stdin:

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import NenkgError, SourceErrors
 from . import build as build_cmd
+from . import check as check_cmd
 from . import classify as classify_cmd
 
 
@@ -31,6 +32,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, help="project root (default: found upwards from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     build_cmd.register(sub)
+    check_cmd.register(sub)
     classify_cmd.register(sub)
     return parser
 
