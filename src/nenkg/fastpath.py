@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .grading import Classifier, Knowledge, Outcome, Record, RejectRecord
-from .records import COLUMNS, InputError, RecordReader, Rejection
+from .records import COLUMNS, OUTPUT_COLUMNS, InputError, RecordReader, Rejection
 
 CHUNK = 50_000
 
@@ -80,19 +80,17 @@ class FastClassifier:
         memo[raw] = hit
         return hit
 
-    def _intervals(self, column: str, texts: list[str], values: list) -> list:
+    def _intervals(self, column: str, texts, values: list) -> list:
         """Per row, where the value lies among the column's criterion bounds (memoised by text)."""
         memo = self.interval_memo.setdefault(column, {})
-        get = memo.get
-        out = [get(t, _MISS) for t in texts]
-        if _MISS in out:
-            bounds = self.bounds[column]
-            for n, v in enumerate(out):
-                if v is _MISS:
-                    value = values[n]
-                    key = None if value is None or type(value) is _Bad else (bisect.bisect_left(bounds, value), value in bounds)
-                    memo[texts[n]] = out[n] = key
-        return out
+        bounds = self.bounds[column]
+        new = set(texts).difference(memo)
+        if new:
+            values_by_text = dict(zip(texts, values, strict=True))
+            for text in new:
+                value = values_by_text[text]
+                memo[text] = None if value is None or type(value) is _Bad else (bisect.bisect_left(bounds, value), value in bounds)
+        return list(map(memo.__getitem__, texts))
 
     # -- per key -------------------------------------------------------------------------------
     def _template(self, key: tuple, values: dict[str, object]):
@@ -103,6 +101,7 @@ class FastClassifier:
             try:
                 outcome = self.classifier.classify(rec)
                 outcome.reason_text = "; ".join(outcome.reason)
+                outcome.has_placeholders = "\x00" in outcome.reason_text
                 found = (outcome, None)
             except RejectRecord as exc:
                 found = (None, exc)
@@ -110,23 +109,40 @@ class FastClassifier:
         return found
 
     # -- chunks --------------------------------------------------------------------------------
-    def _column(self, column: str, texts: list[str]) -> list:
-        """Convert a column: one dictionary look-up per row, the converter once per new text."""
+    def _column(self, column: str, texts) -> list:
+        """Convert a column: the converter once per new distinct text, then one look-up a row."""
         memo = self.memo[column]
-        get = memo.get
-        out = [get(t, _MISS) for t in texts]
-        if _MISS in out:
-            for n, v in enumerate(out):
-                if v is _MISS:
-                    self._convert(column, texts[n])
-                    out[n] = memo[texts[n]]
-        return out
+        for text in set(texts).difference(memo):
+            self._convert(column, text)
+        return list(map(memo.__getitem__, texts))
 
-    def classify_rows(self, rows: list[list[str]], header: list[str], first_row: int) -> list[Result]:
-        """Classify a chunk of CSV rows (lists of strings in header order)."""
+    def id_errors(self, rows: list[list[str]], header: list[str]) -> dict[int, str]:
+        """Missing and duplicate record ids of a chunk, by row position (sequential state:
+        run in order over the chunks of one input)."""
+        rid_at, width = header.index("record_id"), len(header)
+        seen = self.reader.seen_ids
+        errors = {}
+        for n, row in enumerate(rows):
+            if len(row) != width:
+                continue
+            rid = row[rid_at].strip()
+            if not rid:
+                errors[n] = "missing"
+            elif rid in seen:
+                errors[n] = f"duplicate record_id {rid!r}"
+            else:
+                seen.add(rid)
+        return errors
+
+    def classify_rows(self, rows: list[list[str]], header: list[str], first_row: int,
+                      id_errors: dict[int, str] | None = None) -> list[tuple]:
+        """Classify a chunk of CSV rows (lists of strings in header order) into tuples
+        (row number, record id, outcome or None, reason, rejection or None)."""
+        if id_errors is None:
+            id_errors = self.id_errors(rows, header)
         index = {c: header.index(c) for c in header}
         width = len(header)
-        results: list[Result | None] = [None] * len(rows)
+        results: list = [None] * len(rows)
         good_rows = [i for i, row in enumerate(rows) if len(row) == width]
         if len(good_rows) != len(rows):
             for i, row in enumerate(rows):
@@ -134,56 +150,63 @@ class FastClassifier:
                     continue
                 number = first_row + i
                 if not row or (len(row) == 1 and not row[0].strip()):
-                    results[i] = Result(number, f"row-{number}", None, "", Rejection(number, "", "row", "empty line"))
+                    results[i] = (number, f"row-{number}", None, "", Rejection(number, "", "row", "empty line"))
                 else:
                     rid = row[index["record_id"]].strip() if len(row) > index["record_id"] else ""
-                    results[i] = Result(number, rid or f"row-{number}", None, "",
-                                        Rejection(number, rid, "row", f"has {len(row)} fields, the header has {width}"))
+                    results[i] = (number, rid or f"row-{number}", None, "",
+                                  Rejection(number, rid, "row", f"has {len(row)} fields, the header has {width}"))
             rows = [rows[i] for i in good_rows]
-        blank = [""] * len(rows)
-        columns = {c: ([r[index[c]] for r in rows] if c in index else blank) for c in COLUMNS}
+        transposed = list(zip(*rows, strict=True)) if rows else [()] * width
+        blank = ("",) * len(rows)
+        columns = {c: (transposed[index[c]] if c in index else blank) for c in COLUMNS}
         converted = {c: self._column(c, columns[c]) for c in COLUMNS if c != "record_id"}
-        # rows with a bad field: the first bad field in column order decides the message
+        # rows with a bad field: the first bad field in column order decides the message; only
+        # columns with a bad distinct text in this chunk are scanned
         bad_at: dict[int, _Bad] = {}
         for c in COLUMNS:
             if c == "record_id":
+                continue
+            memo = self.memo[c]
+            if not any(type(memo[t]) is _Bad for t in set(columns[c])):
                 continue
             col = converted[c]
             for n in [n for n, v in enumerate(col) if type(v) is _Bad]:
                 bad_at.setdefault(n, col[n])
         intervals = [self._intervals(c, columns[c], converted[c]) for c in self.numeric]
-        keys = list(zip(*(converted[c] for c in self.key_columns), *intervals, strict=True))
-        seen = self.reader.seen_ids
+        # keys are built from the raw texts (Python caches a str's hash; rdflib terms hash
+        # slowly): two spellings of one term give two keys with the same outcome, which is fine
+        keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True))
         numeric = [(f"\x00{c}\x00", columns[c]) for c in self.numeric]
-        rid_at = index["record_id"]
-        for n, row in enumerate(rows):
-            i = good_rows[n]
+        ids = columns["record_id"]
+        templates = self.templates
+        for n, i in enumerate(good_rows):
             number = first_row + i
-            rid = row[rid_at].strip()
-            if not rid or rid in seen:
-                reason = "missing" if not rid else f"duplicate record_id {rid!r}"
-                results[i] = Result(number, rid or f"row-{number}", None, "", Rejection(number, rid, "record_id", reason))
+            rid = ids[n].strip()
+            if id_errors and i in id_errors:
+                results[i] = (number, rid or f"row-{number}", None, "", Rejection(number, rid, "record_id", id_errors[i]))
                 continue
-            seen.add(rid)
-            bad = bad_at.get(n)
-            if bad is not None:
-                results[i] = Result(number, rid, None, "", Rejection(number, rid, bad.field, bad.reason))
-                continue
-            found = self.templates.get(keys[n])
+            if bad_at:
+                bad = bad_at.get(n)
+                if bad is not None:
+                    results[i] = (number, rid, None, "", Rejection(number, rid, bad.field, bad.reason))
+                    continue
+            key = keys[n]
+            found = templates.get(key)
             if found is None:
-                found = self._template(keys[n], {c: converted[c][n] for c in converted})
+                found = self._template(key, {c: converted[c][n] for c in converted})
             outcome, rejected = found
             if rejected is not None:
-                results[i] = Result(number, rid, None, "", Rejection(number, rid, rejected.field, rejected.reason))
+                results[i] = (number, rid, None, "", Rejection(number, rid, rejected.field, rejected.reason))
                 continue
             reason = outcome.reason_text
-            if "\x00" in reason:
+            if outcome.has_placeholders:
                 for token, texts in numeric:
                     reason = reason.replace(token, texts[n].strip())
-            results[i] = Result(number, rid, outcome, reason, None)
-        return results  # type: ignore[return-value]
+            results[i] = (number, rid, outcome, reason, None)
+        return results
 
-    def classify_csv(self, lines: Iterable[str], name: str) -> Iterator[Result]:
+    def read_chunks(self, lines: Iterable[str], name: str) -> Iterator[tuple[list[list[str]], list[str], int, dict[int, str]]]:
+        """(rows, header, first row number, id errors) per chunk of a CSV input."""
         reader = csv.reader(lines)
         try:
             header = [h.strip() for h in next(reader)]
@@ -198,11 +221,82 @@ class FastClassifier:
             chunk = list(itertools.islice(reader, CHUNK))
             if not chunk:
                 return
-            yield from self.classify_rows(chunk, header, first)
+            yield chunk, header, first, self.id_errors(chunk, header)
             first += len(chunk)
 
+    def _chunks(self, lines: Iterable[str], name: str) -> Iterator[list[tuple]]:
+        for rows, header, first, id_errors in self.read_chunks(lines, name):
+            yield self.classify_rows(rows, header, first, id_errors)
 
-_MISS = object()
+    def classify_csv(self, lines: Iterable[str], name: str) -> Iterator[Result]:
+        """Results one by one (for JSON Lines and Turtle output, and for tests)."""
+        for chunk in self._chunks(lines, name):
+            for t in chunk:
+                yield Result(*t)
+
+    def csv_output(self, lines: Iterable[str], name: str, jobs: int = 1) -> Iterator[tuple[str, int, int]]:
+        """CSV output text per chunk, with the chunk's classified and rejected counts; with
+        jobs > 1 the chunks are classified by forked worker processes (order kept)."""
+        chunks = self.read_chunks(lines, name)
+        if jobs <= 1:
+            for rows, header, first, id_errors in chunks:
+                yield self.format_csv(self.classify_rows(rows, header, first, id_errors))
+            return
+        import multiprocessing
+
+        global _WORKER
+        _WORKER = self
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_work, chunks)
+
+    def format_csv(self, chunk: list[tuple]) -> tuple[str, int, int]:
+        """The lines csv.writer would write for `result_row`, classified rows assembled from
+        pieces cached on their shared outcome."""
+        reason_at = OUTPUT_COLUMNS.index("reason")
+        out = []
+        rejected = 0
+        for number, rid, outcome, reason, rejection in chunk:
+            if outcome is None:
+                rejected += 1
+                row = result_row(Result(number, rid, None, reason, rejection))
+                out.append(",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS))
+                continue
+            pieces = outcome.csv_pieces
+            if pieces is None:
+                row = result_row(Result(number, rid, outcome, outcome.reason_text, None))
+                pieces = outcome.csv_pieces = (
+                    ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[1:reason_at]),
+                    ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[reason_at + 1:]),
+                    csv_field(outcome.reason_text) != outcome.reason_text,
+                )
+            before, after, quote = pieces
+            if quote:
+                reason = '"' + reason.replace('"', '""') + '"'
+            if "," in rid or '"' in rid:
+                rid = csv_field(rid)
+            out.append(f"{rid},{before},{reason},{after}")
+        out.append("")
+        return "\n".join(out), len(chunk) - rejected, rejected
+
+
+_WORKER: FastClassifier | None = None
+
+
+def _work(task) -> tuple[str, int, int]:
+    """Worker side: classify and format one chunk with the classifier inherited by fork."""
+    import gc
+
+    gc.disable()
+    rows, header, first, id_errors = task
+    assert _WORKER is not None
+    return _WORKER.format_csv(_WORKER.classify_rows(rows, header, first, id_errors))
+
+
+def csv_field(text: str) -> str:
+    """One field as csv.writer (QUOTE_MINIMAL) writes it."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def per_record_results(rows: Iterable[tuple[int, dict[str, str] | None, str | None]],
@@ -211,14 +305,14 @@ def per_record_results(rows: Iterable[tuple[int, dict[str, str] | None, str | No
     for number, raw, error in rows:
         rid = ((raw or {}).get("record_id") or "").strip() or f"row-{number}"
         if error is not None:
-            yield Result(number, rid, None, "", Rejection(number, rid, "row", error))
+            yield (number, rid, None, "", Rejection(number, rid, "row", error))
             continue
         try:
             outcome = classifier.classify(reader.parse(raw))
         except RejectRecord as exc:
-            yield Result(number, rid, None, "", Rejection(number, rid, exc.field, exc.reason))
+            yield (number, rid, None, "", Rejection(number, rid, exc.field, exc.reason))
             continue
-        yield Result(number, rid, outcome, "; ".join(outcome.reason), None)
+        yield (number, rid, outcome, "; ".join(outcome.reason), None)
 
 
 def result_row(result: Result) -> dict[str, str]:

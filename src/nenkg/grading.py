@@ -122,6 +122,9 @@ class Outcome:
     grade_iri: str = ""
     #: the reason joined (the batch path keeps it, with number placeholders, per template)
     reason_text: str = ""
+    has_placeholders: bool = False
+    #: CSV pieces around the reason, cached by the batch writer
+    csv_pieces: tuple | None = None
 
 
 class RejectRecord(ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import json
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from rdflib.namespace import XSD
 from .. import namespaces as ns
 from ..errors import NenkgError
 from ..grading import Classifier, Outcome, load_knowledge
-from ..fastpath import FastClassifier, Result, per_record_results, result_row
+from ..fastpath import FastClassifier, Result, csv_field, per_record_results, result_row
 from ..records import OUTPUT_COLUMNS, InputError, RecordReader, _csv_rows, _jsonl_rows, rdf_rows, record_iri, sniff
 
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
@@ -27,25 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--format", choices=("csv", "jsonl", "ttl"), help="output format (default: from the output name, else csv)")
     p.add_argument("--ontology", type=Path, help="release file with the criteria (default: ontology/nenkg.owl)")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="worker processes for CSV to CSV (default: 2 or the number of CPUs if fewer)")
     p.add_argument("--per-record", action="store_true",
                    help="classify CSV one record at a time (the reference path) instead of in batches")
     p.set_defaults(func=run)
 
 
-def _csv_field(text: str) -> str:
-    """One field as csv.writer (QUOTE_MINIMAL) writes it."""
-    if "," in text or '"' in text or "\n" in text or "\r" in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
 class Writer:
-    """Writes results as CSV, JSON Lines or Turtle. CSV lines of classified rows are assembled
-    from per-outcome pieces (outcomes are shared by all rows of one equivalence key)."""
+    """Writes results one by one as CSV, JSON Lines or Turtle (buffered)."""
 
     def __init__(self, fh: TextIO, fmt: str):
         self.fh, self.fmt = fh, fmt
-        self.pieces: dict[int, tuple[str, str, bool]] = {}
         self.buffer: list[str] = []
         if fmt == "csv":
             fh.write(",".join(OUTPUT_COLUMNS) + "\n")
@@ -53,35 +47,19 @@ class Writer:
             fh.write(f"@prefix nenkg: <{ns.ENTITY_PREFIXES['NENKG']}> .\n@prefix xsd: <{XSD}> .\n\n")
 
     def write(self, result: Result) -> None:
+        row = result_row(result)
         if self.fmt == "csv":
-            self.buffer.append(self._csv_line(result))
+            self.buffer.append(",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS) + "\n")
         elif self.fmt == "jsonl":
-            self.buffer.append(json.dumps(result_row(result), ensure_ascii=False) + "\n")
+            self.buffer.append(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            self.buffer.append(turtle_block(result_row(result), result.outcome))
+            self.buffer.append(turtle_block(row, result.outcome))
         if len(self.buffer) >= 10000:
             self.flush()
 
     def flush(self) -> None:
         self.fh.write("".join(self.buffer))
         self.buffer.clear()
-
-    def _csv_line(self, result: Result) -> str:
-        outcome = result.outcome
-        if outcome is None:
-            row = result_row(result)
-            return ",".join(_csv_field(row[c]) for c in OUTPUT_COLUMNS) + "\n"
-        pieces = self.pieces.get(id(outcome))
-        if pieces is None:
-            row = result_row(result)
-            before = ",".join(_csv_field(row[c]) for c in OUTPUT_COLUMNS[1:OUTPUT_COLUMNS.index("reason")])
-            after = ",".join(_csv_field(row[c]) for c in OUTPUT_COLUMNS[OUTPUT_COLUMNS.index("reason") + 1:])
-            # numbers filled into the reason are validated numerals: they never change quoting
-            pieces = (before, after, _csv_field(outcome.reason_text or row["reason"]) != (outcome.reason_text or row["reason"]))
-            self.pieces[id(outcome)] = pieces
-        before, after, quote = pieces
-        reason = '"' + result.reason.replace('"', '""') + '"' if quote else result.reason
-        return f"{_csv_field(result.record_id)},{before},{reason},{after}\n"
 
 
 def turtle_block(row: dict[str, str], outcome: Outcome | None) -> str:
@@ -126,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
             results = per_record_results(rdf_rows(name, knowledge), RecordReader(knowledge), Classifier(knowledge))
         else:
             kind, lines = sniff(src, name)
+            if kind == "csv" and not args.per_record and fmt == "csv":
+                return _fast_csv(FastClassifier(knowledge), lines, name, out, progress, args.jobs)
             if kind == "csv" and not args.per_record:
                 results = FastClassifier(knowledge).classify_csv(lines, name)
             else:
@@ -151,9 +131,29 @@ def run(args: argparse.Namespace) -> int:
             src.close()
         if out is not sys.stdout:
             out.close()
-    total = counts["classified"] + counts["rejected"]
+    return _summary(counts["classified"], counts["rejected"], progress)
+
+
+def _fast_csv(fast: FastClassifier, lines, name: str, out: TextIO, progress: bool, jobs: int) -> int:
+    """CSV in, CSV out through the batch path, written chunk by chunk."""
+    classified = rejected = 0
+    out.write(",".join(OUTPUT_COLUMNS) + "\n")
+    gc.disable()
+    try:
+        for text, n_ok, n_bad in fast.csv_output(lines, name, jobs):
+            out.write(text)
+            classified += n_ok
+            rejected += n_bad
+            if progress:
+                print(f"\r{classified + rejected:,} records", end="", file=sys.stderr)
+    finally:
+        gc.enable()
+    return _summary(classified, rejected, progress)
+
+
+def _summary(classified: int, rejected: int, progress: bool) -> int:
     if progress:
         print("\r", end="", file=sys.stderr)
-    print(f"nenkg classify: {total} records in, {counts['classified']} classified, {counts['rejected']} rejected",
+    print(f"nenkg classify: {classified + rejected} records in, {classified} classified, {rejected} rejected",
           file=sys.stderr)
-    return 1 if counts["rejected"] else 0
+    return 1 if rejected else 0
