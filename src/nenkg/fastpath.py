@@ -47,8 +47,9 @@ class _Bad:
 
 
 class FastClassifier:
-    def __init__(self, knowledge: Knowledge, reader: RecordReader | None = None):
+    def __init__(self, knowledge: Knowledge, reader: RecordReader | None = None, chunk_size: int = CHUNK):
         self.k = knowledge
+        self.chunk_size = chunk_size
         self.reader = reader or RecordReader(knowledge)
         self.classifier = Classifier(knowledge)
         numeric_vars = {knowledge.column(c.variable) for c in knowledge.criteria if c.numeric}
@@ -218,7 +219,7 @@ class FastClassifier:
                              + (f"; unknown column(s): {', '.join(unknown)}" if unknown else ""))
         first = 1
         while True:
-            chunk = list(itertools.islice(reader, CHUNK))
+            chunk = list(itertools.islice(reader, self.chunk_size))
             if not chunk:
                 return
             yield chunk, header, first, self.id_errors(chunk, header)
@@ -305,14 +306,14 @@ def per_record_results(rows: Iterable[tuple[int, dict[str, str] | None, str | No
     for number, raw, error in rows:
         rid = ((raw or {}).get("record_id") or "").strip() or f"row-{number}"
         if error is not None:
-            yield (number, rid, None, "", Rejection(number, rid, "row", error))
+            yield Result(number, rid, None, "", Rejection(number, rid, "row", error))
             continue
         try:
             outcome = classifier.classify(reader.parse(raw))
         except RejectRecord as exc:
-            yield (number, rid, None, "", Rejection(number, rid, exc.field, exc.reason))
+            yield Result(number, rid, None, "", Rejection(number, rid, exc.field, exc.reason))
             continue
-        yield (number, rid, outcome, "; ".join(outcome.reason), None)
+        yield Result(number, rid, outcome, "; ".join(outcome.reason), None)
 
 
 def result_row(result: Result) -> dict[str, str]:
