@@ -10,12 +10,12 @@ import random
 from collections import defaultdict
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import SH
 
 from conftest import ROOT
 from nenkg.grading import Knowledge, RejectRecord
-from nenkg.records import COLUMNS, RecordReader, raw_to_triples, record_iri
+from nenkg.records import RecordReader, raw_to_triples, record_iri
 
 SHAPES = ROOT / "shapes" / "records" / "tumour-record.ttl"
 CHOICES = {
