@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .grading import Classifier, Knowledge, Outcome, Record, RejectRecord
-from .records import COLUMNS, OUTPUT_COLUMNS, InputError, RecordReader, Rejection
+from .records import COLUMNS, OUTPUT_COLUMNS, RecordReader, Rejection, csv_header
 
 CHUNK = 50_000
 
@@ -209,14 +209,9 @@ class FastClassifier:
     def read_chunks(self, lines: Iterable[str], name: str) -> Iterator[tuple[list[list[str]], list[str], int, dict[int, str]]]:
         """(rows, header, first row number, id errors) per chunk of a CSV input."""
         reader = csv.reader(lines)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
+        header = csv_header(reader, name)
+        if header is None:
             return
-        unknown = [h for h in header if h not in COLUMNS]
-        if "record_id" not in header or "primary_site" not in header or unknown:
-            raise InputError(f"{name}: line 1: the header must use the record columns {', '.join(COLUMNS)}"
-                             + (f"; unknown column(s): {', '.join(unknown)}" if unknown else ""))
         first = 1
         while True:
             chunk = list(itertools.islice(reader, self.chunk_size))

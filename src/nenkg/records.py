@@ -194,16 +194,24 @@ def read_rows(fh: TextIO, name: str) -> Iterator[tuple[int, dict[str, str] | Non
     yield from (_jsonl_rows(lines) if fmt == "jsonl" else _csv_rows(lines, name))
 
 
-def _csv_rows(lines: Iterable[str], name: str):
-    reader = csv.reader(lines)
+def csv_header(reader: Iterator[list[str]], name: str) -> list[str] | None:
+    """The checked header of a CSV record file (None for an empty file)."""
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return
+        return None
     unknown = [h for h in header if h not in COLUMNS]
     if "record_id" not in header or "primary_site" not in header or unknown:
         raise InputError(f"{name}: line 1: the header must use the record columns {', '.join(COLUMNS)}"
                          + (f"; unknown column(s): {', '.join(unknown)}" if unknown else ""))
+    return header
+
+
+def _csv_rows(lines: Iterable[str], name: str):
+    reader = csv.reader(lines)
+    header = csv_header(reader, name)
+    if header is None:
+        return
     for i, row in enumerate(reader, start=1):
         if not row or (len(row) == 1 and not row[0].strip()):
             yield i, None, "empty line"
