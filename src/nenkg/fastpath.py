@@ -102,7 +102,7 @@ class FastClassifier:
             try:
                 outcome = self.classifier.classify(rec)
                 outcome.reason_text = "; ".join(outcome.reason)
-                outcome.has_placeholders = "\x00" in outcome.reason_text
+                outcome.placeholders = tuple(c for c in self.numeric if f"\x00{c}\x00" in outcome.reason_text)
                 found = (outcome, None)
             except RejectRecord as exc:
                 found = (None, exc)
@@ -177,7 +177,7 @@ class FastClassifier:
         # keys are built from the raw texts (Python caches a str's hash; rdflib terms hash
         # slowly): two spellings of one term give two keys with the same outcome, which is fine
         keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True))
-        numeric = [(f"\x00{c}\x00", columns[c]) for c in self.numeric]
+        numeric = {c: (f"\x00{c}\x00", columns[c]) for c in self.numeric}
         ids = columns["record_id"]
         templates = self.templates
         for n, i in enumerate(good_rows):
@@ -200,9 +200,9 @@ class FastClassifier:
                 results[i] = (number, rid, None, "", Rejection(number, rid, rejected.field, rejected.reason))
                 continue
             reason = outcome.reason_text
-            if outcome.has_placeholders:
-                for token, texts in numeric:
-                    reason = reason.replace(token, texts[n].strip())
+            for c in outcome.placeholders:
+                token, texts = numeric[c]
+                reason = reason.replace(token, texts[n].strip())
             results[i] = (number, rid, outcome, reason, None)
         return results
 
@@ -245,6 +245,64 @@ class FastClassifier:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             yield from pool.imap(_work, chunks)
 
+    def csv_file_output(self, path: str, jobs: int) -> Iterator[tuple[str, int, int]] | None:
+        """Parallel CSV to CSV for a file without double quotes or carriage returns: each
+        worker reads and parses its own byte range of whole lines, so the main process neither
+        parses nor pickles rows. Record ids are then checked in input order and the few rows
+        they reject are rewritten. Returns None when the file is not eligible."""
+        with open(path, "rb") as fh:
+            blob = fh.read()
+        data_start = blob.find(b"\n") + 1
+        if data_start == 0 or b'"' in blob or b"\r" in blob:
+            return None
+        header = csv_header(csv.reader([blob[:data_start].decode("utf-8")]), path)
+        if header is None:
+            return None
+        lines_total = blob.count(b"\n", data_start) + (0 if blob.endswith(b"\n") else 1)
+        approx = max(1, (len(blob) - data_start) * self.chunk_size // max(1, lines_total))
+        tasks, start, row = [], data_start, 1
+        while start < len(blob):
+            end = blob.find(b"\n", min(len(blob) - 1, start + approx))
+            end = len(blob) if end == -1 else end + 1
+            tasks.append((path, header, start, end, row))
+            row += blob.count(b"\n", start, end) + (0 if blob[end - 1:end] == b"\n" else 1)
+            start = end
+        del blob
+        global _WORKER
+        _WORKER = self
+        import gc
+
+        gc.freeze()  # keep the parent's objects out of the workers' collections (copy-on-write)
+        return self._merge(tasks, jobs)
+
+    def _merge(self, tasks, jobs: int) -> Iterator[tuple[str, int, int]]:
+        import multiprocessing
+
+        seen = self.reader.seen_ids
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for first, text, rids_text, n_rows, rejected in pool.imap(_work_range, tasks):
+                patches = {}
+                for n, rid in enumerate(rids_text.split("\n")[:n_rows]):
+                    if rid == "\x00":  # not a record row
+                        continue
+                    if rid and rid not in seen:
+                        seen.add(rid)
+                        continue
+                    number = first + n
+                    reason = "missing" if not rid else f"duplicate record_id {rid!r}"
+                    line, _, _ = self.format_csv([(number, rid or f"row-{number}", None, "",
+                                                   Rejection(number, rid, "record_id", reason))])
+                    patches[n] = line
+                if patches:
+                    lines = text.split("\n")
+                    rejected_now = set(rejected)
+                    for n, line in patches.items():
+                        lines[n] = line.rstrip("\n")
+                        rejected_now.add(n)
+                    text = "\n".join(lines)
+                    rejected = list(rejected_now)
+                yield text, n_rows - len(rejected), len(rejected)
+
     def format_csv(self, chunk: list[tuple]) -> tuple[str, int, int]:
         """The lines csv.writer would write for `result_row`, classified rows assembled from
         pieces cached on their shared outcome."""
@@ -276,6 +334,28 @@ class FastClassifier:
 
 
 _WORKER: FastClassifier | None = None
+
+
+def _work_range(task) -> tuple[int, str, str, int, list[int]]:
+    """Worker side of csv_file_output: read, parse, classify and format one byte range.
+    Returns the first row number, the output text, the stripped record id of each row joined
+    by newlines ("\\x00" for a row that is not a record), the row count and the positions of
+    rejected rows."""
+    import gc
+
+    gc.disable()
+    path, header, start, end, first = task
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        text = fh.read(end - start).decode("utf-8")
+    rows = list(csv.reader(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")))
+    assert _WORKER is not None
+    chunk = _WORKER.classify_rows(rows, header, first, id_errors={})
+    width, rid_at = len(header), header.index("record_id")
+    rids = "\n".join(row[rid_at].strip() if len(row) == width else "\x00" for row in rows)
+    out, _, _ = _WORKER.format_csv(chunk)
+    rejected = [n for n, t in enumerate(chunk) if t[2] is None]
+    return first, out, rids, len(rows), rejected
 
 
 def _work(task) -> tuple[str, int, int]:

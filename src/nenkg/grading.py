@@ -122,7 +122,8 @@ class Outcome:
     grade_iri: str = ""
     #: the reason joined (the batch path keeps it, with number placeholders, per template)
     reason_text: str = ""
-    has_placeholders: bool = False
+    #: numeric columns whose values the reason quotes (placeholders in reason_text)
+    placeholders: tuple[str, ...] = ()
     #: CSV pieces around the reason, cached by the batch writer
     csv_pieces: tuple | None = None
 

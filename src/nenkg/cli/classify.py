@@ -105,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             kind, lines = sniff(src, name)
             if kind == "csv" and not args.per_record and fmt == "csv":
-                return _fast_csv(FastClassifier(knowledge), lines, name, out, progress, args.jobs)
+                fast = FastClassifier(knowledge)
+                by_range = fast.csv_file_output(name, args.jobs) if args.jobs > 1 and args.input != "-" else None
+                return _fast_csv(by_range if by_range is not None else fast.csv_output(lines, name, args.jobs), out, progress)
             if kind == "csv" and not args.per_record:
                 results = FastClassifier(knowledge).classify_csv(lines, name)
             else:
@@ -134,13 +136,13 @@ def run(args: argparse.Namespace) -> int:
     return _summary(counts["classified"], counts["rejected"], progress)
 
 
-def _fast_csv(fast: FastClassifier, lines, name: str, out: TextIO, progress: bool, jobs: int) -> int:
+def _fast_csv(chunks, out: TextIO, progress: bool) -> int:
     """CSV in, CSV out through the batch path, written chunk by chunk."""
     classified = rejected = 0
     out.write(",".join(OUTPUT_COLUMNS) + "\n")
     gc.disable()
     try:
-        for text, n_ok, n_bad in fast.csv_output(lines, name, jobs):
+        for text, n_ok, n_bad in chunks:
             out.write(text)
             classified += n_ok
             rejected += n_bad
