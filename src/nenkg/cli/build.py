@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from ..errors import LogicalError, QualityError
-from ..release import build
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..release import build  # imported here: the reasoner and pyshacl are slow to import
+
     try:
         report = build(args.root, write=not args.dry_run)
     except LogicalError as exc:

@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..check import run_check
 from ..report import LEVELS, Finding, Report
 
 COLUMNS = ("level", "check", "entity", "property", "value", "origin", "message")
@@ -59,6 +58,8 @@ FORMATTERS = {"table": format_table, "tsv": format_tsv, "json": format_json}
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..check import run_check  # imported here: pyshacl is slow to import
+
     result = run_check(args.root, args.path)
     print(FORMATTERS[args.format](result.report))
     counts = result.report.counts()
