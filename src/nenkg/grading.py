@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -26,7 +25,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 from . import namespaces as ns
 
 N = ns.ENTITY_PREFIXES["NENKG"]
-CRITERION = URIRef(N + "0004000")
 GRADING, CATEGORY, CONSISTENCY = (URIRef(N + x) for x in ("0004001", "0004002", "0004003"))
 P = {  # annotation properties of the criteria vocabulary
     name: URIRef(N + local)
@@ -164,6 +162,7 @@ class Knowledge:
                 self.parents[o].add(s)
         self.criteria = self._read_criteria()
         self.columns = {str(c): p for p, c in graph.subject_objects(P["csv_column"])}
+        self._column_of = {p: c for c, p in self.columns.items()}
         self.definitions = {
             s: self._expr(o) for s, o in graph.subject_objects(OWL.equivalentClass)
             if isinstance(s, URIRef) and str(s).startswith(N) and isinstance(o, BNode)
@@ -173,10 +172,9 @@ class Knowledge:
             if str(o).startswith("ICDO:"):
                 self.icdo[s].add(str(o)[5:])
         self.rank = {s: int(o) for s, o in graph.subject_objects(P["grade_rank"])}
-        self.candidates = [c for c in self.definitions] + [
-            c for c in {s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef) and str(s).startswith(N)}
-            if c not in self.definitions
-        ]
+        # every NENKG class may be realised: defined ones by their definition, primitive ones
+        # only through the types the criteria assign
+        self.candidates = {s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef) and str(s).startswith(N)}
         self.predisposes: dict[URIRef, set[URIRef]] = defaultdict(set)
         for s, o in graph.subject_objects(RDFS.subClassOf):
             if isinstance(o, BNode) and (o, OWL.onProperty, PREDISPOSES) in graph:
@@ -248,10 +246,7 @@ class Knowledge:
         return self.labels.get(iri, str(iri)) if iri is not None else ""
 
     def column(self, prop: URIRef) -> str:
-        for col, p in self.columns.items():
-            if p == prop:
-                return col
-        return str(prop)
+        return self._column_of.get(prop, str(prop))
 
     # -- realisation -------------------------------------------------------------------------------
     def realise(self, types: frozenset, facts: tuple) -> tuple[URIRef, ...]:
@@ -564,9 +559,3 @@ def read_graph(path: str) -> Graph:
     for q in ox.parse(path=path, format=fmt):
         g.add((term(q.subject), term(q.predicate), term(q.object)))
     return g
-
-
-def classify_all(knowledge: Knowledge, records: Iterable[Record]) -> Iterable[Outcome]:
-    clf = Classifier(knowledge)
-    for r in records:
-        yield clf.classify(r)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
@@ -21,12 +21,9 @@ from .errors import LogicalError, NenkgError
 
 @dataclass
 class ReasonerResult:
-    consistent: bool
     unsatisfiable: list[str]
     #: (sub, super) pairs the reasoner found that were not asserted, direct edges only
     inferred_edges: list[tuple[str, str]]
-    #: asserted-equal pairs found equivalent by the reasoner (a, b), a < b
-    inferred_equivalences: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -67,20 +64,14 @@ def reason(graph: Graph, *, java_memory_mb: int = 2000) -> ReasonerResult:
         nothing = owlready2.Nothing
         unsat = sorted(c.iri for c in world.inconsistent_classes() if c is not nothing)
         edges: set[tuple[str, str]] = set()
-        equivalences: set[tuple[str, str]] = set()
         for c in classes:
             after = _named_parents(c)
             for parent in after - before.get(c.iri, set()):
                 if parent not in (owlready2.Thing.iri, nothing.iri):
                     edges.add((c.iri, parent))
-            for eq in c.equivalent_to:
-                if isinstance(eq, owlready2.ThingClass) and eq.iri != c.iri and eq is not nothing:
-                    equivalences.add(tuple(sorted((c.iri, eq.iri))))
         world.close()
     return ReasonerResult(
-        consistent=True,
         unsatisfiable=unsat,
         inferred_edges=sorted(edges),
-        inferred_equivalences=sorted(equivalences),
         seconds=time.perf_counter() - start,
     )

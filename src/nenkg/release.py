@@ -112,15 +112,6 @@ def count_axioms(g: Graph) -> tuple[int, int]:
 # deterministic serialization
 
 
-def _sorted(g: Graph) -> Graph:
-    out = Graph()
-    for prefix, iri in g.namespaces():
-        out.bind(prefix, iri, override=True, replace=True)
-    for t in sorted(g, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
-        out.add(t)
-    return out
-
-
 def _split_predicate(iri: str) -> tuple[str, str]:
     cut = max(iri.rfind("#"), iri.rfind("/")) + 1
     return iri[:cut], iri[cut:]
@@ -375,7 +366,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     base = compile_graph(ss, ontology_iri=base_iri, version_iri=base_viri, include_external=False,
                          title_suffix=" (base: own axioms only)")
 
-    result = reason(main) if reasoner else ReasonerResult(True, [], [])
+    result = reason(main) if reasoner else ReasonerResult([], [])
     if result.unsatisfiable:
         names = "; ".join(label_of(ss, iri) for iri in result.unsatisfiable)
         raise LogicalError(f"{len(result.unsatisfiable)} unsatisfiable class(es): {names}")

@@ -84,9 +84,6 @@ class Expr:
     iri: str | None = None  # class IRI (kind=class) or property IRI (some/only)
     args: tuple["Expr", ...] = ()
 
-    def named(self) -> str | None:
-        return self.iri if self.kind == "class" else None
-
 
 class ExprParser:
     """Recursive-descent parser for ``A and (p some (B or C)) and not (q some D)``."""
