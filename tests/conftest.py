@@ -55,3 +55,21 @@ def write_project(root: Path, modules: dict[str, str], header_extra: str = "") -
     for name, text in modules.items():
         (src / name).write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session")
+def library():
+    """The query library of the working tree (queries/**.rq without queries/qc)."""
+    from nenkg.library import Library
+
+    return Library.load(ROOT)
+
+
+@pytest.fixture(scope="session")
+def query_store(built):
+    """An in-memory embedded store holding the freshly built release (do not modify it)."""
+    from nenkg.store import EmbeddedStore
+
+    store = EmbeddedStore()
+    store.load_release(built / "ontology")
+    return store

@@ -16,6 +16,7 @@ from ..errors import NenkgError, SourceErrors
 from . import build as build_cmd
 from . import check as check_cmd
 from . import classify as classify_cmd
+from . import query as query_cmd
 
 
 def find_root(start: Path) -> Path:
@@ -34,6 +35,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.register(sub)
     check_cmd.register(sub)
     classify_cmd.register(sub)
+    query_cmd.register(sub)
     return parser
 
 
