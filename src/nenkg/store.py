@@ -9,10 +9,12 @@ Every store keeps the release and each record set in its own named graph, and an
 over the union of the NENKG graphs. Results come back as pyoxigraph terms whatever the store,
 so answers from different stores compare directly.
 
-Parameters are bound as RDF terms, never pasted into the query as text: the embedded store uses
-SEP-0007 substitution, rdflib its ``initBindings``; a remote server gets a ``VALUES`` block whose
-terms are written by the N-Triples term serializer (:func:`bind_values`), placed at the start of
-the outermost group pattern, after the query was checked to parse.
+Parameters are bound as RDF terms: a value is first made a typed term (an IRI, a typed literal),
+and only the term serializer writes it, inside a ``VALUES`` block placed at the start of the
+outermost group pattern (:func:`bind_values`); no user text reaches the query unescaped. The
+embedded store and a server get the very same bound query, so their answers agree by construction
+(Oxigraph's own SEP-0007 substitution would be neater but only accepts projected variables);
+rdflib binds through its ``initBindings``.
 """
 
 from __future__ import annotations
@@ -234,11 +236,13 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
 
     def query(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None) -> QueryResult:
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        if bindings:
+            query_kind(text)  # a syntax error is reported on the query as written
+            text = bind_values(text, bindings)
 
         def work() -> QueryResult:
             try:
-                res = self.ox.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+                res = self.ox.query(text, use_default_graph_as_union=True)
             except SyntaxError as exc:
                 raise _syntax_error(exc) from None
             except OSError as exc:
