@@ -17,6 +17,7 @@ from . import build as build_cmd
 from . import check as check_cmd
 from . import classify as classify_cmd
 from . import query as query_cmd
+from . import serve as serve_cmd
 
 
 def find_root(start: Path) -> Path:
@@ -36,6 +37,7 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd.register(sub)
     classify_cmd.register(sub)
     query_cmd.register(sub)
+    serve_cmd.register(sub)
     return parser
 
 
