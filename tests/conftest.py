@@ -73,3 +73,15 @@ def query_store(built):
     store = EmbeddedStore()
     store.load_release(built / "ontology")
     return store
+
+
+@pytest.fixture(scope="session")
+def nenkg_server(built):
+    """``nenkg serve`` (a real process on 127.0.0.1) over the fresh release plus the fixture
+    file with a malicious label, the fixture query library, short limits for the tests."""
+    from serve_util import FIXTURES, Server
+
+    server = Server(built / "ontology", "--data", str(FIXTURES / "malicious.nt"), "--timeout", "3",
+                    "--max-rows", "500", "--max-request-bytes", "8192", "--workers", "2")
+    yield server
+    server.stop()
