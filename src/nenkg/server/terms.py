@@ -127,7 +127,8 @@ class TermIndex:
     # --- names and links ----------------------------------------------------------------------
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri) or ns.contract(iri) or iri
+        """The term's label, else its CURIE (owl:Class, UBERON:0001264), else the IRI."""
+        return self.labels.get(iri) or short_name(iri)
 
     def link(self, iri: str) -> Link:
         local = iri.startswith(ns.BASE)
@@ -362,6 +363,21 @@ class TermIndex:
                 if not any(link.iri == s.iri or (link.href and link.href == s.href) for s in sources):
                     sources.append(link)
         return sources
+
+
+def short_name(iri: str) -> str:
+    """A CURIE for an IRI, with the vocabulary prefixes too.
+
+    >>> short_name("http://www.w3.org/2002/07/owl#Class"), short_name("urn:x")
+    ('owl:Class', 'urn:x')
+    """
+    curie = ns.contract(iri)
+    if curie:
+        return curie
+    for prefix, base in sorted(ns.VOCAB_PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(base) and prefix not in ("obo", "nenkg") and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri
 
 
 def _xref_link(code: str) -> Link:
