@@ -264,3 +264,12 @@ def test_cors(srv):
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"})
     assert pre.status == 200 and "POST" in pre.headers["access-control-allow-methods"]
+
+
+def test_doctests_of_the_server_modules():
+    import doctest
+
+    from nenkg.server import sparql, terms
+
+    for module in (sparql, terms):
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -10,6 +10,7 @@ it).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -123,6 +124,8 @@ class TermIndex:
                 self.parents[q.subject.value].add(q.object.value)
                 self.children[q.object.value].add(q.subject.value)
         self._entries = self._search_entries()
+        self._vocabulary = sorted({w for _, _, norm, where in self._entries if where not in ("id", "cross-reference", "mapping")
+                                   for w in norm.split()})
 
     # --- names and links ----------------------------------------------------------------------
 
@@ -184,12 +187,17 @@ class TermIndex:
 
     def search(self, text: str, limit: int = 20) -> list[Hit]:
         """Terms whose label, synonym or code matches ``text``, tolerant of case, accents,
-        punctuation and typos; best first (exact, then prefix, then word and fuzzy matches)."""
+        punctuation and typos; best first (exact, then prefix, then word and fuzzy matches).
+        Answers are cached (the index never changes while serving)."""
+        return list(self._search(text, limit))
+
+    @functools.lru_cache(maxsize=512)
+    def _search(self, text: str, limit: int) -> tuple[Hit, ...]:
         query = normalize(text)
         code = text.strip().casefold()
         if not query:
-            return []
-        q_words = query.split()
+            return ()
+        fuzzy = _Fuzzy(query, self._vocabulary)
         best: dict[str, Hit] = {}
         for iri, shown, norm, where in self._entries:
             if where in ("id", "cross-reference", "mapping"):
@@ -206,7 +214,7 @@ class TermIndex:
             elif f" {query}" in f" {norm}":
                 score = 0.8
             else:
-                score = _fuzzy(q_words, norm)
+                score = fuzzy.score(norm)
                 if score < 0.75:
                     continue
                 score *= 0.78
@@ -217,7 +225,7 @@ class TermIndex:
             hit = best.get(iri)
             if hit is None or score > hit.score:
                 best[iri] = Hit(iri, self.label(iri), ns.contract(iri) or iri, shown, where, score)
-        return sorted(best.values(), key=lambda h: (-h.score, h.label.casefold(), h.iri))[:limit]
+        return tuple(sorted(best.values(), key=lambda h: (-h.score, h.label.casefold(), h.iri))[:limit])
 
     # --- term pages ---------------------------------------------------------------------------
 
@@ -404,19 +412,44 @@ def xref_url(code: str) -> str | None:
     return base + local
 
 
-def _fuzzy(q_words: list[str], norm: str) -> float:
-    """Typo-tolerant similarity: each query word against the closest word of the text, and the
-    whole phrase; the better of the two."""
-    words = norm.split()
-    if not words:
-        return 0.0
-    whole = difflib.SequenceMatcher(None, " ".join(q_words), norm).ratio()
-    per_word = []
-    for w in q_words:
-        best = 0.0
-        for t in words:
-            if abs(len(t) - len(w)) > max(2, len(w) // 3):
-                continue
-            best = max(best, 1.0 if t.startswith(w) and len(w) >= 3 else difflib.SequenceMatcher(None, w, t).ratio())
-        per_word.append(best)
-    return max(whole, 0.85 * sum(per_word) / len(per_word) + 0.15 * whole)
+class _Fuzzy:
+    """Typo-tolerant similarity of one query to many texts: the better of the whole-phrase ratio
+    and the mean, over the query's words, of the best ratio with a word of the text. Word ratios
+    are computed once per distinct word of the index (with difflib's cheap upper bounds first)."""
+
+    def __init__(self, query: str, vocabulary: list[str]):
+        self.query = query
+        self.words = query.split()
+        self.whole = difflib.SequenceMatcher(None, autojunk=False)
+        self.whole.set_seq2(query)
+        self.word_scores: list[dict[str, float]] = []
+        for w in self.words:
+            m = difflib.SequenceMatcher(None, autojunk=False)
+            m.set_seq2(w)
+            scores: dict[str, float] = {}
+            for t in vocabulary:
+                if abs(len(t) - len(w)) > max(2, len(w) // 3):
+                    if len(w) >= 3 and t.startswith(w):
+                        scores[t] = 1.0
+                    continue
+                if len(w) >= 3 and t.startswith(w):
+                    scores[t] = 1.0
+                    continue
+                m.set_seq1(t)
+                if m.real_quick_ratio() >= 0.6 and m.quick_ratio() >= 0.6:
+                    r = m.ratio()
+                    if r >= 0.6:
+                        scores[t] = r
+            self.word_scores.append(scores)
+
+    def score(self, norm: str) -> float:
+        tokens = norm.split()
+        if not tokens:
+            return 0.0
+        per_word = sum(max((scores.get(t, 0.0) for t in tokens), default=0.0) for scores in self.word_scores)
+        per_word /= len(self.word_scores)
+        if per_word < 0.5:
+            return per_word
+        self.whole.set_seq1(norm)
+        whole = self.whole.ratio() if self.whole.quick_ratio() >= 0.5 else 0.0
+        return max(whole, 0.85 * per_word + 0.15 * whole)
