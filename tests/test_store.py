@@ -220,7 +220,8 @@ class TestEmbedded:
             assert s.graphs() == [RELEASE_GRAPH, RECORDS_GRAPH_BASE + "sample"]
             n = s.query("SELECT (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/nenkg/NENKG_0004005> }").rows[0][0]
             assert int(n.value) == 3000  # every record is in the graph: classified or with its rejection
-            per_class = s.query("SELECT ?c (COUNT(?r) AS ?n) WHERE { ?r <https://w3id.org/nenkg/NENKG_0004045> ?c } GROUP BY ?c")
+            per_class = s.query("SELECT ?c (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/nenkg/NENKG_0004005> ; "
+                                "<https://w3id.org/nenkg/NENKG_0004045> ?c } GROUP BY ?c")
             got = {ns.expand(c) if ":" in c and not c.startswith("http") else c: int(n)
                    for c, n in ((d["c"], d["n"]) for d in per_class.dicts())}
         expected = Counter(r["class_iri"] for r in classified_rows if r["status"] == "classified" and r["class_iri"])
@@ -289,8 +290,9 @@ class TestQueryCommand:
     def test_queries_lists_the_library(self, library):
         out = nenkg("queries")
         assert out.returncode == 0
+        lines = out.stdout.splitlines()
         for name in library.names():
-            assert f"  {name}  {library.get(name).title}" in out.stdout
+            assert any(line.split()[:1] == [name] and library.get(name).title in line for line in lines), name
         assert f"({len(library.names())} queries;" in out.stdout
         listed = json.loads(nenkg("queries", "--format", "json").stdout)
         assert [d["name"] for d in listed] == library.names()
@@ -382,3 +384,72 @@ def test_rdflib_store_agrees_on_the_library(built, library, query_store):
     assert store.count(RELEASE_GRAPH) == query_store.count(RELEASE_GRAPH)
     for name in library.names():
         assert normalise(library.run(store, name)) == normalise(library.run(query_store, name)), name
+
+
+# --- record graphs ---------------------------------------------------------------------------
+
+COUNT_LIVE = """PREFIX nenkg: <https://w3id.org/nenkg/NENKG_>
+SELECT ?site ?cls ?grade (COUNT(?r) AS ?n) WHERE {
+  ?r a nenkg:0004005 ; nenkg:0004031 ?site .   # rejected records have no site triple
+  OPTIONAL { ?r nenkg:0004045 ?cls } OPTIONAL { ?r nenkg:0004046 ?grade }
+} GROUP BY ?site ?cls ?grade"""
+COUNT_STORED = """PREFIX nenkg: <https://w3id.org/nenkg/NENKG_>
+SELECT ?site ?cls ?grade ?n WHERE {
+  ?c a nenkg:0004060 ; nenkg:0004061 ?n .
+  OPTIONAL { ?c nenkg:0004031 ?site } OPTIONAL { ?c nenkg:0004045 ?cls } OPTIONAL { ?c nenkg:0004046 ?grade }
+}"""
+
+
+def test_stored_counts_equal_counting_the_records(local_with_records, classified_rows):
+    live = {(d["site"], d["cls"], d["grade"]): int(d["n"]) for d in local_with_records.query(COUNT_LIVE).dicts()}
+    stored = {(d["site"], d["cls"], d["grade"]): int(d["n"]) for d in local_with_records.query(COUNT_STORED).dicts()}
+    assert stored == live
+    assert sum(stored.values()) == sum(r["status"] == "classified" for r in classified_rows)
+
+
+def test_batch_and_per_record_graphs_are_the_same(records_csv, built, tmp_path):
+    """CSV goes through the batch classifier; any other input through the per-record path.
+    Both must write the same triples for the same records."""
+    from nenkg.grading import load_knowledge
+    from nenkg.recordgraph import write_record_graph
+
+    knowledge = load_knowledge(built / "ontology" / "nenkg.owl")
+    other = tmp_path / "sample.records"
+    shutil.copy(records_csv, other)
+    batch, single = io.StringIO(), io.StringIO()
+    c1 = write_record_graph(records_csv, batch, knowledge)
+    c2 = write_record_graph(other, single, knowledge)
+    assert (c1.classified, c1.rejected) == (c2.classified, c2.rejected) and c1.total == 3000
+    assert sorted(batch.getvalue().splitlines()) == sorted(single.getvalue().splitlines())
+
+
+# --- the record queries of the library, against `nenkg classify` --------------------------------
+
+
+def test_record_counts_query_matches_classify(library, local_with_records, classified_rows):
+    rows = library.run(local_with_records, "record-counts-by-site").dicts()
+    assert {r["set"] for r in rows} == {RECORDS_GRAPH_BASE + "sample"}
+    got = Counter()
+    for r in rows:
+        got[(ns.expand(r["category"]) if r["category"] else "", r["gradeLabel"] or "")] += int(r["records"])
+    expected = Counter()
+    for r in classified_rows:
+        if r["status"] == "classified":
+            expected[(r["class_iri"], f"WHO NET grade {r['grade']}" if r["grade"] else "")] += 1
+    assert got == expected
+    # the threshold parameter drops small cells, and only those
+    big = library.run(local_with_records, "record-counts-by-site", {"min_records": "50"}).dicts()
+    assert big == [r for r in rows if int(r["records"]) >= 50] and len(big) < len(rows)
+
+
+def test_hereditary_records_query_matches_classify(library, local_with_records, classified_rows, records_csv):
+    with open(records_csv, encoding="utf-8", newline="") as fh:
+        syndrome_of = {r["record_id"]: r["hereditary_syndrome"] for r in csv.DictReader(fh)}
+    got = {(d["syndromeLabel"], ns.expand(d["category"])): int(d["records"])
+           for d in library.run(local_with_records, "records-by-hereditary-syndrome").dicts()}
+    # the generator writes syndromes by abbreviation (MEN1, VHL, NF1...): compare through the
+    # hereditary syndrome the classifier reported for the same records
+    named = {r["record_id"]: r["hereditary_syndrome"] for r in classified_rows}
+    expected = Counter((named[r["record_id"]], r["class_iri"]) for r in classified_rows
+                       if r["status"] == "classified" and syndrome_of[r["record_id"]] and r["class_iri"])
+    assert got == dict(expected)

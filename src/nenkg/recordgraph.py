@@ -4,6 +4,7 @@ and in the counts, classified or rejected; rejected rows carry the reason and no
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -25,7 +26,33 @@ HAS_GRADE = URIRef(N + "0004046")
 MET_CRITERION = URIRef(N + "0004047")
 MESSAGE = URIRef(N + "0004048")
 WARNING = URIRef(N + "0004049")
+RECORD_COUNT = URIRef(N + "0004060")
+NUMBER_OF_RECORDS = URIRef(N + "0004061")
+PRIMARY_SITE = URIRef(N + "0004031")
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".owl", ".jsonld")
+RECORDS_GRAPH_BASE = ns.BASE + "records/"
+
+
+def record_set_name(path: Path) -> str:
+    """The name of a record file's set: its file name up to the first dot."""
+    return Path(path).name.split(".")[0]
+
+
+def counts_ntriples(set_name: str, tally: dict[tuple[str, str, str], int]) -> str:
+    """One tumour record count per (site, class, grade) combination, in a stable order."""
+    lines = []
+    base = RECORDS_GRAPH_BASE + urllib.parse.quote(set_name, safe="") + "/count/"
+    for i, ((site, cls, grade), n) in enumerate(sorted(tally.items()), start=1):
+        s = f"<{base}{i}>"
+        lines.append(f"{s} {RDF.type.n3()} {RECORD_COUNT.n3()} .\n")
+        if site:
+            lines.append(f"{s} {PRIMARY_SITE.n3()} <{site}> .\n")
+        if cls:
+            lines.append(f"{s} {CLASSIFIED_AS.n3()} <{cls}> .\n")
+        if grade:
+            lines.append(f"{s} {HAS_GRADE.n3()} <{grade}> .\n")
+        lines.append(f'{s} {NUMBER_OF_RECORDS.n3()} "{n}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    return "".join(lines)
 
 
 @dataclass
@@ -33,6 +60,8 @@ class Counts:
     classified: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    #: classified records per (site IRI, class IRI, grade IRI); "" where there is none
+    tally: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -44,11 +73,19 @@ def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
-def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge) -> Counts:
-    """Reads a record file (CSV, JSON Lines or RDF), classifies it and writes N-Triples to ``out``."""
+def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: str | None = None) -> Counts:
+    """Reads a record file (CSV, JSON Lines or RDF), classifies it and writes N-Triples to
+    ``out``: every record, then the tumour record counts of the set."""
     reader, classifier = RecordReader(knowledge), Classifier(knowledge)
     if str(path).endswith(".csv"):
-        return _csv_graph(path, out, knowledge, reader)
+        counts = _csv_graph(path, out, knowledge, reader)
+    else:
+        counts = _any_graph(path, out, knowledge, reader, classifier)
+    out.write(counts_ntriples(set_name or record_set_name(path), counts.tally))
+    return counts
+
+
+def _any_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordReader, classifier: Classifier) -> Counts:
     counts = Counts()
     raws: dict[int, dict[str, str] | None] = {}
 
@@ -78,6 +115,9 @@ def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge) -> Counts:
                 out_ = res.outcome
                 assert out_ is not None
                 triples = raw_to_triples(raw, reader)
+                site = next((str(o) for _, p, o in triples if p == PRIMARY_SITE), "")
+                key = (site, out_.class_iri, out_.grade_iri)
+                counts.tally[key] = counts.tally.get(key, 0) + 1
                 if out_.class_iri:
                     triples.append((s, CLASSIFIED_AS, URIRef(out_.class_iri)))
                 if out_.grade_iri:
@@ -107,6 +147,7 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
 
     counts = Counts()
     memo: dict[tuple[str, str], str] = {}
+    sites: dict[str, str] = {}
     outcome_memo: dict[tuple, str] = {}
     type_triple = f" {RDF.type.n3()} {RECORD_CLASS.n3()} .\n"
     name = str(path)
@@ -143,6 +184,13 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
                     buffer.append(po.replace(" .\n ", f" .\n{s} ").join((s, "")) if po else "")
                 o = res.outcome
                 assert o is not None
+                site_text = (raw or {}).get("primary_site", "")
+                site = sites.get(site_text)
+                if site is None:
+                    found = raw_to_triples({"record_id": "x", "primary_site": site_text}, reader)[2:]
+                    site = sites[site_text] = next((str(x) for _, p, x in found if p == PRIMARY_SITE), "")
+                key = (site, o.class_iri, o.grade_iri)
+                counts.tally[key] = counts.tally.get(key, 0) + 1
                 okey = (o.class_iri, o.grade_iri, tuple(o.criteria), tuple(o.warnings))
                 po = outcome_memo.get(okey)
                 if po is None:

@@ -71,12 +71,12 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _load_records(store, path: Path, knowledge) -> tuple[str, object]:
-    from ..recordgraph import write_record_graph
+    from ..recordgraph import record_set_name, write_record_graph
     from ..store import RECORDS_GRAPH_BASE
 
     if not path.is_file():
         raise NenkgError(f"{path}: no such file")
-    graph = RECORDS_GRAPH_BASE + path.name.split(".")[0]
+    graph = RECORDS_GRAPH_BASE + record_set_name(path)
     with tempfile.TemporaryDirectory(prefix="nenkg-load-") as tmp:
         nt = Path(tmp) / "records.nt"
         with open(nt, "w", encoding="utf-8") as out:
