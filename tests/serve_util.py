@@ -51,11 +51,12 @@ def http(url: str, *, headers: dict[str, str] | None = None, data: bytes | None 
 class Server:
     """``nenkg serve`` on 127.0.0.1 and a free port, as a real process."""
 
-    def __init__(self, ontology: Path, *extra: str, root: Path = FIXTURES):
+    def __init__(self, ontology: Path | None, *extra: str, root: Path = FIXTURES):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "nenkg.cli.main", "--root", str(root), "serve", "--ontology", str(ontology),
-               "--port", str(self.port), *extra]
+        cmd = [sys.executable, "-m", "nenkg.cli.main", "--root", str(root), "serve", "--port", str(self.port), *extra]
+        if ontology is not None:
+            cmd += ["--ontology", str(ontology)]
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"nenkg-serve-{self.port}.log", "w+")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60

@@ -273,3 +273,33 @@ def test_doctests_of_the_server_modules():
 
     for module in (sparql, terms):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_serve_a_persistent_store(built, tmp_path):
+    """`nenkg load --store` then `nenkg serve --store`: each query process opens the store
+    read-only for itself."""
+    import subprocess
+    import sys
+
+    from serve_util import Server
+
+    store = tmp_path / "db"
+    subprocess.run([sys.executable, "-m", "nenkg.cli.main", "load", "--store", str(store), "--ontology",
+                    str(built / "ontology")], check=True, capture_output=True)
+    server = Server(None, "--store", str(store), "--workers", "1")
+    try:
+        assert json.loads(server.sparql_get(f"ASK {{ <{NET}> ?p ?o }}").body)["boolean"] is True
+        assert server.get(RECTAL, "text/html").status == 200
+    finally:
+        server.stop()
+
+
+def test_serve_refuses_bad_options(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "nenkg.cli.main", "serve", "--store", str(tmp_path / "none")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "no store there" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "nenkg.cli.main", "serve", "--timeout", "0"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--timeout" in proc.stderr
