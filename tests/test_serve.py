@@ -146,7 +146,8 @@ def test_markup_in_data_is_shown_inert(srv):
         assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;evil &lt;b&gt;label&lt;/b&gt;" in t
     t = srv.get(EVIL, "text/html").text
     assert "</textarea><script>" not in t
-    assert 'href="javascript:' not in t  # an xref without a known prefix is plain text
+    assert 'href="javascript:' not in t  # neither an xref string nor an IRI of the data becomes a script link
+    assert "javascript:alert(document.domain)" in t
 
 
 # --- SPARQL endpoint -----------------------------------------------------------------------------

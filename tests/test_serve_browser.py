@@ -117,6 +117,15 @@ def test_markup_in_a_label_is_inert(nenkg_server, page):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("#term-label b").count() == 0
     shot(page, "07-escaped-label")
+    assert page.locator("a[href^='javascript:']").count() == 0
+    # the same IRI in a query result is shown as text, not as a link
+    page.goto(nenkg_server.url + "/queries")
+    page.fill("#query", "SELECT ?m WHERE { <https://w3id.org/nenkg/NENKG_9999999> "
+                        "<http://www.w3.org/2004/02/skos/core#exactMatch> ?m }")
+    page.click("#run")
+    page.wait_for_selector("#results-table tbody tr")
+    assert page.inner_text("#results-table tbody") == "javascript:alert(document.domain)"
+    assert page.locator("#results-table a").count() == 0
     page.goto(nenkg_server.url + "/search?q=evil+label")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.errors == []  # type: ignore[attr-defined]

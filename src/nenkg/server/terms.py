@@ -135,7 +135,8 @@ class TermIndex:
 
     def link(self, iri: str) -> Link:
         local = iri.startswith(ns.BASE)
-        href = "/" + iri[len(ns.BASE):] if local else iri
+        # only web addresses become links: never a javascript: or data: IRI from the data
+        href = "/" + iri[len(ns.BASE):] if local else iri if iri.startswith(("http://", "https://")) else ""
         return Link(iri, self.label(iri), href, local, ns.contract(iri))
 
     def exists(self, iri: str) -> bool:

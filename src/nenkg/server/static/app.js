@@ -7,11 +7,14 @@ const BASE = "https://w3id.org/nenkg/";
 function termCell(term) {
   const td = document.createElement("td");
   if (!term) return td;
-  if (term.type === "uri") {
+  if (term.type === "uri" && /^https?:\/\//.test(term.value)) {
+    // only web addresses become links (never a javascript: IRI from the data)
     const a = document.createElement("a");
     a.textContent = term.value;
     a.href = term.value.startsWith(BASE) ? "/" + term.value.slice(BASE.length) : term.value;
     td.appendChild(a);
+  } else if (term.type === "uri") {
+    td.textContent = term.value;
   } else {
     td.textContent = term.type === "bnode" ? "_:" + term.value : term.value;
     if (term["xml:lang"]) {
