@@ -57,7 +57,8 @@ class Server:
         cmd = [sys.executable, "-m", "nenkg.cli.main", "--root", str(root), "serve", "--port", str(self.port), *extra]
         if ontology is not None:
             cmd += ["--ontology", str(ontology)]
-        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"nenkg-serve-{self.port}.log", "w+")
+        # the log lives as long as the server (closed in stop())
+        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"nenkg-serve-{self.port}.log", "w+")  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:

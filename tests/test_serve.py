@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
-
 from serve_util import http
 
 NET = "https://w3id.org/nenkg/NENKG_0000002"  # neuroendocrine tumour
@@ -300,7 +299,8 @@ def test_serve_refuses_bad_options(tmp_path):
     import sys
 
     proc = subprocess.run([sys.executable, "-m", "nenkg.cli.main", "serve", "--store", str(tmp_path / "none")],
-                          capture_output=True, text=True)
+                          check=False, capture_output=True, text=True)
     assert proc.returncode == 2 and "no store there" in proc.stderr and "Traceback" not in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "nenkg.cli.main", "serve", "--timeout", "0"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "nenkg.cli.main", "serve", "--timeout", "0"], check=False,
+                          capture_output=True, text=True)
     assert proc.returncode == 2 and "--timeout" in proc.stderr

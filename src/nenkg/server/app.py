@@ -13,7 +13,7 @@ from __future__ import annotations
 import urllib.parse
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio.to_thread
 import jinja2
@@ -22,12 +22,25 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from .. import namespaces as ns
 from ..store import bind_values
-from .sparql import RDF_ALIASES, RDF_FORMATS, negotiate, parse_accept, refusal, serialize_triples
+from .sparql import (
+    RDF_ALIASES,
+    RDF_FORMATS,
+    negotiate,
+    parse_accept,
+    refusal,
+    serialize_triples,
+)
 from .terms import TermIndex
 from .workers import PoolBusy, PoolError, PoolTimeout, QueryPool
 
@@ -35,14 +48,14 @@ from .workers import PoolBusy, PoolError, PoolTimeout, QueryPool
 STARTER_QUERIES = [
     ("starter", "NENKG classes and their labels",
      "Which classes does NENKG define?",
-     "PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
-     "SELECT ?class ?label WHERE {\n  ?class a owl:Class ;\n         rdfs:label ?label .\n"
-     "  FILTER STRSTARTS(STR(?class), \"https://w3id.org/nenkg/NENKG_\")\n}\nORDER BY ?label\nLIMIT 100\n"),
+     ("PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
+      "SELECT ?class ?label WHERE {\n  ?class a owl:Class ;\n         rdfs:label ?label .\n"
+      "  FILTER STRSTARTS(STR(?class), \"https://w3id.org/nenkg/NENKG_\")\n}\nORDER BY ?label\nLIMIT 100\n")),
     ("starter", "Cross-references of a class",
      "Which codes (NCIt, MONDO, ICD-O, ...) does a class carry?",
-     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>\n\n"
-     "SELECT ?class ?label ?xref WHERE {\n  ?class rdfs:label ?label ;\n         oboInOwl:hasDbXref ?xref .\n"
-     "  FILTER STRSTARTS(STR(?class), \"https://w3id.org/nenkg/NENKG_\")\n}\nORDER BY ?label ?xref\nLIMIT 200\n"),
+     ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>\n\n"
+      "SELECT ?class ?label ?xref WHERE {\n  ?class rdfs:label ?label ;\n         oboInOwl:hasDbXref ?xref .\n"
+      "  FILTER STRSTARTS(STR(?class), \"https://w3id.org/nenkg/NENKG_\")\n}\nORDER BY ?label ?xref\nLIMIT 200\n")),
 ]
 
 
@@ -245,7 +258,7 @@ class NenkgApp:
         if header.get("truncated"):
             headers["X-NENKG-Truncated"] = f"true; limit={self.settings.max_rows}"
         media = header["media"]
-        if media.startswith("text/") or media.endswith("+json") or media.endswith("+xml") or media.endswith("json"):
+        if media.startswith("text/") or media.endswith(("+json", "+xml", "json")):
             media_header = media + "; charset=utf-8"
         else:
             media_header = media
@@ -285,9 +298,9 @@ class SecurityHeaders:
     """Adds a strict Content-Security-Policy (only this server's own scripts and styles; no
     inline script runs even if some text slipped through escaping) and nosniff to every answer."""
 
-    HEADERS = [
-        (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                     b"object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+    HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
+        (b"content-security-policy", (b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                      b"object-src 'none'; base-uri 'none'; frame-ancestors 'none'")),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),
     ]

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from .. import namespaces as ns
 from ..results import to_csv, to_json, to_tsv
-from ..store import QueryResult, _IRIREF, _STRING, _syntax_error
+from ..store import _IRIREF, _STRING, QueryResult, _syntax_error
 from .workers import Answer
 
 #: Result formats of SELECT and ASK: short name -> media type.
@@ -172,7 +172,7 @@ RESULT_WRITERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
 
 def serialize_triples(triples: list[ox.Triple], fmt: str) -> bytes:
     """Triples in one of :data:`RDF_FORMATS`, with the project prefixes where the format has them."""
-    media, rdf_format = RDF_FORMATS[fmt]
+    _, rdf_format = RDF_FORMATS[fmt]
     prefixes = None
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         used = {t.predicate.value for t in triples} | {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}

@@ -10,7 +10,6 @@ it).
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -124,6 +123,7 @@ class TermIndex:
                 self.parents[q.subject.value].add(q.object.value)
                 self.children[q.object.value].add(q.subject.value)
         self._entries = self._search_entries()
+        self._cache: dict[tuple[str, int], tuple[Hit, ...]] = {}
         self._vocabulary = sorted({w for _, _, norm, where in self._entries if where not in ("id", "cross-reference", "mapping")
                                    for w in norm.split()})
 
@@ -190,9 +190,13 @@ class TermIndex:
         """Terms whose label, synonym or code matches ``text``, tolerant of case, accents,
         punctuation and typos; best first (exact, then prefix, then word and fuzzy matches).
         Answers are cached (the index never changes while serving)."""
-        return list(self._search(text, limit))
+        key = (text, limit)
+        if key not in self._cache:
+            if len(self._cache) >= 512:
+                self._cache.clear()
+            self._cache[key] = self._search(text, limit)
+        return list(self._cache[key])
 
-    @functools.lru_cache(maxsize=512)
     def _search(self, text: str, limit: int) -> tuple[Hit, ...]:
         query = normalize(text)
         code = text.strip().casefold()
@@ -314,7 +318,7 @@ class TermIndex:
         for prop, kind in MAPPINGS.items():
             page.mappings += [(kind, self.link(m.value)) for m in self._objects(term, prop) if isinstance(m, ox.NamedNode)]
         page.comments = [c.value for c in self._objects(term, COMMENT)]
-        key = lambda link: link.label.casefold()  # noqa: E731
+        key = lambda link: link.label.casefold()
         page.parents = sorted((self.link(p) for p in self.parents.get(iri, ())), key=key)
         page.children = sorted((self.link(c) for c in self.children.get(iri, ())), key=key)
         related: dict[str, set[str]] = defaultdict(set)

@@ -27,8 +27,8 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pyoxigraph as ox
 
@@ -200,11 +200,11 @@ class QueryPool:
         remaining = deadline - time.monotonic()
         try:
             if remaining <= 0:
-                raise socket.timeout()
+                raise TimeoutError()
             worker.sock.settimeout(remaining)
             _send(worker.sock, {**request, "deadline": time.time() + remaining})
             answer = _recv(worker.sock)
-        except socket.timeout:
+        except TimeoutError:
             self._replace(worker)
             raise PoolTimeout() from None
         except (EOFError, OSError) as exc:
