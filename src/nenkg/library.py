@@ -99,9 +99,11 @@ def to_term(param: Param, value: str) -> Term:
             raise LibraryError(f"{where}: {value!r} is not a number") from None
         if not d.is_finite():
             raise LibraryError(f"{where}: {value!r} is not a finite number")
+        # the canonical form (no exponent, no trailing zeros), as stores return computed decimals
         text = format(d, "f")
-        if "." not in text:
-            text += ".0"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        text = "0" if text in ("-0", "") else text
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
     if param.type == "boolean":
         if value.lower() not in ("true", "false"):
