@@ -9,14 +9,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import namespaces as ns
-from .errors import NenkgError
-from .fastpath import per_record_results
-from .grading import Classifier, Knowledge
-from .records import InputError, RecordReader, raw_to_triples, read_rows, rdf_rows, record_iri
+from .fastpath import Result, per_record_results
+from .grading import Classifier, Knowledge, Outcome
+from .records import (
+    RecordReader,
+    raw_to_triples,
+    rdf_rows,
+    read_rows,
+    reading,
+    record_iri,
+)
+from .store import RECORDS_GRAPH_BASE
 
 N = ns.ENTITY_PREFIXES["NENKG"]
 RECORD_CLASS = URIRef(N + "0004005")
@@ -30,7 +37,6 @@ RECORD_COUNT = URIRef(N + "0004060")
 NUMBER_OF_RECORDS = URIRef(N + "0004061")
 PRIMARY_SITE = URIRef(N + "0004031")
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".owl", ".jsonld")
-RECORDS_GRAPH_BASE = ns.BASE + "records/"
 
 
 def record_set_name(path: Path) -> str:
@@ -67,150 +73,145 @@ class Counts:
     def total(self) -> int:
         return self.classified + self.rejected
 
+    def reject(self, path: Path, res: Result) -> str:
+        """Counts a rejected record (keeping the first 20 messages) and returns its message."""
+        assert res.rejection is not None
+        self.rejected += 1
+        message = f"row {res.row}: {res.rejection.field}: {res.rejection.reason}"
+        if len(self.errors) < 20:
+            self.errors.append(f"{path}: {message}")
+        return message
+
+    def classify(self, site: str, outcome: Outcome) -> None:
+        self.classified += 1
+        key = (site, outcome.class_iri, outcome.grade_iri)
+        self.tally[key] = self.tally.get(key, 0) + 1
+
 
 def _literal(text: str) -> str:
     """An xsd:string literal in N-Triples."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
+def _with_subject(s: str, po: str) -> str:
+    """N-Triples lines from predicate-object lines (each `` p o .\\n``) and a subject."""
+    return po.replace(" .\n ", f" .\n{s} ").join((s, "")) if po else ""
+
+
+def _outcome_po(o: Outcome) -> str:
+    """What the classifier concluded, as predicate-object lines (the reason is written apart:
+    it quotes the record's own values)."""
+    parts = []
+    if o.class_iri:
+        parts.append(f" {CLASSIFIED_AS.n3()} <{o.class_iri}> .\n")
+    if o.grade_iri:
+        parts.append(f" {HAS_GRADE.n3()} <{o.grade_iri}> .\n")
+    parts += [f" {MET_CRITERION.n3()} <{ns.expand(c)}> .\n" for c in o.criteria]
+    parts += [f" {WARNING.n3()} {_literal(w)} .\n" for w in o.warnings]
+    return "".join(parts)
+
+
+def _record_head(s: str, record_id: str) -> str:
+    return f"{s} {RDF.type.n3()} {RECORD_CLASS.n3()} .\n{s} {RECORD_ID.n3()} {_literal(record_id)} .\n"
+
+
 def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: str | None = None) -> Counts:
     """Reads a record file (CSV, JSON Lines or RDF), classifies it and writes N-Triples to
     ``out``: every record, then the tumour record counts of the set."""
-    reader, classifier = RecordReader(knowledge), Classifier(knowledge)
-    if str(path).endswith(".csv"):
-        counts = _csv_graph(path, out, knowledge, reader)
-    else:
-        counts = _any_graph(path, out, knowledge, reader, classifier)
+    reader = RecordReader(knowledge)
+    with reading(str(path)):
+        if str(path).endswith(".csv"):
+            counts = _csv_graph(path, out, knowledge, reader)
+        else:
+            counts = _any_graph(path, out, knowledge, reader)
     out.write(counts_ntriples(set_name or record_set_name(path), counts.tally))
     return counts
 
 
-def _any_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordReader, classifier: Classifier) -> Counts:
+def _any_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordReader) -> Counts:
+    """The reference path: one record at a time, each written from its own parsed fields."""
     counts = Counts()
     raws: dict[int, dict[str, str] | None] = {}
 
-    def rows():
-        if str(path).endswith(RDF_SUFFIXES):
-            source = rdf_rows(str(path), knowledge)
-        else:
-            source = read_rows(fh, str(path))
+    def rows(fh: TextIO):
+        source = rdf_rows(str(path), knowledge) if str(path).endswith(RDF_SUFFIXES) else read_rows(fh, str(path))
         for number, raw, error in source:
             raws[number] = raw
             yield number, raw, error
 
-    fh = open(path, encoding="utf-8", newline="")
     buffer: list[str] = []
-    try:
-        for res in per_record_results(rows(), reader, classifier):
+    with open(path, encoding="utf-8", newline="") as fh:
+        for res in per_record_results(rows(fh), reader, Classifier(knowledge)):
             raw = raws.pop(res.row, None) or {}
-            s = record_iri(res.record_id)
+            s = record_iri(res.record_id).n3()
+            buffer.append(_record_head(s, res.record_id))
             if res.rejection is not None:
-                counts.rejected += 1
-                message = f"row {res.row}: {res.rejection.field}: {res.rejection.reason}"
-                if len(counts.errors) < 20:
-                    counts.errors.append(f"{path}: {message}")
-                triples = [(s, RDF.type, RECORD_CLASS), (s, RECORD_ID, Literal(res.record_id)), (s, MESSAGE, Literal(message))]
-            else:
-                counts.classified += 1
-                out_ = res.outcome
-                assert out_ is not None
-                triples = raw_to_triples(raw, reader)
-                site = next((str(o) for _, p, o in triples if p == PRIMARY_SITE), "")
-                key = (site, out_.class_iri, out_.grade_iri)
-                counts.tally[key] = counts.tally.get(key, 0) + 1
-                if out_.class_iri:
-                    triples.append((s, CLASSIFIED_AS, URIRef(out_.class_iri)))
-                if out_.grade_iri:
-                    triples.append((s, HAS_GRADE, URIRef(out_.grade_iri)))
-                triples += [(s, MET_CRITERION, URIRef(ns.expand(c))) for c in out_.criteria]
-                triples += [(s, WARNING, Literal(w)) for w in out_.warnings]
-                triples.append((s, MESSAGE, Literal(res.reason)))
-            buffer.extend(f"{a.n3()} {b.n3()} {c.n3()} .\n" for a, b, c in triples)
-            if len(buffer) > 50000:
+                buffer.append(f"{s} {MESSAGE.n3()} {_literal(counts.reject(path, res))} .\n")
+                continue
+            assert res.outcome is not None
+            fields = raw_to_triples(raw, reader)[2:]
+            counts.classify(next((str(o) for _, p, o in fields if p == PRIMARY_SITE), ""), res.outcome)
+            buffer.extend(f"{s} {p.n3()} {o.n3()} .\n" for _, p, o in fields)
+            buffer.append(_with_subject(s, _outcome_po(res.outcome)))
+            buffer.append(f"{s} {MESSAGE.n3()} {_literal(res.reason)} .\n")
+            if len(buffer) > 50_000:
                 out.write("".join(buffer))
                 buffer.clear()
-        out.write("".join(buffer))
-    except InputError as exc:
-        raise NenkgError(str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise NenkgError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    finally:
-        fh.close()
+    out.write("".join(buffer))
     return counts
 
 
 def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordReader) -> Counts:
     """CSV through the batch classifier; the record's own fields are written from a second read
-    of the file, term by term from a memo (the same values recur across records)."""
+    of the file, field by field from a memo (the same values recur across records)."""
     from .fastpath import FastClassifier
     from .records import _csv_rows, sniff
 
     counts = Counts()
-    memo: dict[tuple[str, str], str] = {}
-    sites: dict[str, str] = {}
-    outcome_memo: dict[tuple, str] = {}
-    type_triple = f" {RDF.type.n3()} {RECORD_CLASS.n3()} .\n"
+    fields: dict[tuple[str, str], tuple[str, str]] = {}  # (column, text) -> (predicate-object lines, site IRI)
+    outcomes: dict[tuple, str] = {}
+
+    def field_po(column: str, text: str) -> tuple[str, str]:
+        hit = fields.get((column, text))
+        if hit is None:
+            triples = raw_to_triples({"record_id": "x", column: text}, reader)[2:]
+            hit = ("".join(f" {p.n3()} {o.n3()} .\n" for _, p, o in triples),
+                   next((str(o) for _, p, o in triples if p == PRIMARY_SITE), ""))
+            if len(fields) < 500_000:
+                fields[(column, text)] = hit
+        return hit
+
     name = str(path)
+    buffer: list[str] = []
     with open(path, encoding="utf-8", newline="") as f1, open(path, encoding="utf-8", newline="") as f2:
-        try:
-            _, lines = sniff(f1, name)
-            results = FastClassifier(knowledge).classify_csv(lines, name)
-            raws = _csv_rows(f2, name)
-            buffer: list[str] = []
-            for res in results:
-                number, raw, _ = next(raws)
-                assert number == res.row, (number, res.row)
-                s = record_iri(res.record_id).n3()
-                buffer.append(s + type_triple)
-                buffer.append(f"{s} {RECORD_ID.n3()} {_literal(res.record_id)} .\n")
-                if res.rejection is not None:
-                    counts.rejected += 1
-                    message = f"row {res.row}: {res.rejection.field}: {res.rejection.reason}"
-                    if len(counts.errors) < 20:
-                        counts.errors.append(f"{path}: {message}")
-                    buffer.append(f"{s} {MESSAGE.n3()} {_literal(message)} .\n")
+        _, lines = sniff(f1, name)
+        raws = _csv_rows(f2, name)
+        for res in FastClassifier(knowledge).classify_csv(lines, name):
+            number, raw, _ = next(raws)
+            assert number == res.row, (number, res.row)
+            s = record_iri(res.record_id).n3()
+            buffer.append(_record_head(s, res.record_id))
+            if res.rejection is not None:
+                buffer.append(f"{s} {MESSAGE.n3()} {_literal(counts.reject(path, res))} .\n")
+                continue
+            o = res.outcome
+            assert o is not None
+            site = ""
+            for column, text in (raw or {}).items():
+                if column == "record_id" or not text.strip():
                     continue
-                counts.classified += 1
-                for column, text in (raw or {}).items():
-                    if column == "record_id" or not text or not text.strip():
-                        continue
-                    key = (column, text)
-                    po = memo.get(key)
-                    if po is None:
-                        triples = raw_to_triples({"record_id": "x", column: text}, reader)[2:]
-                        po = "".join(f" {p.n3()} {o.n3()} .\n" for _, p, o in triples)
-                        if len(memo) < 500_000:
-                            memo[key] = po
-                    buffer.append(po.replace(" .\n ", f" .\n{s} ").join((s, "")) if po else "")
-                o = res.outcome
-                assert o is not None
-                site_text = (raw or {}).get("primary_site", "")
-                site = sites.get(site_text)
-                if site is None:
-                    found = raw_to_triples({"record_id": "x", "primary_site": site_text}, reader)[2:]
-                    site = sites[site_text] = next((str(x) for _, p, x in found if p == PRIMARY_SITE), "")
-                key = (site, o.class_iri, o.grade_iri)
-                counts.tally[key] = counts.tally.get(key, 0) + 1
-                okey = (o.class_iri, o.grade_iri, tuple(o.criteria), tuple(o.warnings))
-                po = outcome_memo.get(okey)
-                if po is None:
-                    parts = []
-                    if o.class_iri:
-                        parts.append(f" {CLASSIFIED_AS.n3()} <{o.class_iri}> .\n")
-                    if o.grade_iri:
-                        parts.append(f" {HAS_GRADE.n3()} <{o.grade_iri}> .\n")
-                    parts += [f" {MET_CRITERION.n3()} <{ns.expand(c)}> .\n" for c in o.criteria]
-                    parts += [f" {WARNING.n3()} {_literal(w)} .\n" for w in o.warnings]
-                    po = outcome_memo[okey] = "".join(parts)
-                if po:
-                    buffer.append(po.replace(" .\n ", f" .\n{s} ").join((s, "")))
-                buffer.append(f"{s} {MESSAGE.n3()} {_literal(res.reason)} .\n")
-                if len(buffer) > 100_000:
-                    out.write("".join(buffer))
-                    buffer.clear()
-            out.write("".join(buffer))
-        except InputError as exc:
-            raise NenkgError(str(exc)) from None
-        except UnicodeDecodeError as exc:
-            raise NenkgError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+                po, field_site = field_po(column, text)
+                site = field_site or site
+                buffer.append(_with_subject(s, po))
+            counts.classify(site, o)
+            okey = (o.class_iri, o.grade_iri, tuple(o.criteria), tuple(o.warnings))
+            po = outcomes.get(okey)
+            if po is None:
+                po = outcomes[okey] = _outcome_po(o)
+            buffer.append(_with_subject(s, po))
+            buffer.append(f"{s} {MESSAGE.n3()} {_literal(res.reason)} .\n")
+            if len(buffer) > 100_000:
+                out.write("".join(buffer))
+                buffer.clear()
+    out.write("".join(buffer))
     return counts

@@ -8,6 +8,7 @@ read from the release graph through :class:`grading.Knowledge`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import itertools
@@ -23,7 +24,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from . import namespaces as ns
 from .errors import NenkgError
-from .grading import P, Knowledge, Outcome, Record, RejectRecord
+from .grading import Knowledge, Outcome, P, Record, RejectRecord
 
 COLUMNS = (
     "record_id", "primary_site", "differentiation", "ki67_percent", "mitoses_per_2mm2", "necrosis",
@@ -171,6 +172,17 @@ class RecordReader:
             raise RejectRecord("primary_site", "missing")
         values = {c: self.converters[c](t) for c, t in texts.items() if t and c != "record_id"}
         return Record(record_id=texts["record_id"], texts=texts, **values)
+
+
+@contextlib.contextmanager
+def reading(name: str) -> Iterator[None]:
+    """Turns the reader's errors on a record file into one clear command-line error."""
+    try:
+        yield
+    except InputError as exc:
+        raise NenkgError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise NenkgError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def sniff(fh: TextIO, name: str) -> tuple[str, Iterator[str]]:

@@ -388,8 +388,10 @@ _STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-def _group_openings(text: str) -> Iterator[tuple[int, int, str]]:
-    """(position, depth, token) of braces and keywords outside strings, IRIs and comments."""
+def sparql_tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """(position, depth, token) of the braces and keywords of a query: words outside comments,
+    strings and IRIs that are not variables, prefixed names or language tags, upper-cased.
+    ``depth`` is the brace depth at the token (the depth outside, for a closing brace)."""
     i, depth, n = 0, 0, len(text)
     while i < n:
         c = text[i]
@@ -413,7 +415,7 @@ def _group_openings(text: str) -> Iterator[tuple[int, int, str]]:
         elif c.isalpha() or c == "_":
             m = _WORD.match(text, i)
             assert m is not None
-            if depth == 0 and text[i - 1:i] not in ("?", "$", ":") and not text[m.end():m.end() + 1] == ":":
+            if text[i - 1:i] not in ("?", "$", ":", "@") and text[m.end():m.end() + 1] != ":":
                 yield i, depth, m.group().upper()
             i = m.end()
         else:
@@ -433,7 +435,7 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
     block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") } "
     construct = False
     skip_template = False
-    for pos, depth, tok in _group_openings(text):
+    for pos, depth, tok in sparql_tokens(text):
         if depth == 0 and tok == "CONSTRUCT":
             construct, skip_template = True, True
         elif depth == 0 and tok == "WHERE" and construct:

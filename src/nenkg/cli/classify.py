@@ -17,7 +17,7 @@ from .. import namespaces as ns
 from ..errors import NenkgError
 from ..grading import Classifier, Outcome, load_knowledge
 from ..fastpath import FastClassifier, Result, csv_field, per_record_results, result_row
-from ..records import OUTPUT_COLUMNS, InputError, RecordReader, _csv_rows, _jsonl_rows, rdf_rows, record_iri, sniff
+from ..records import OUTPUT_COLUMNS, RecordReader, _csv_rows, _jsonl_rows, rdf_rows, reading, record_iri, sniff
 
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
 
@@ -100,33 +100,30 @@ def run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()
     counts = {"classified": 0, "rejected": 0}
     try:
-        if name.endswith(RDF_SUFFIXES):
-            results = per_record_results(rdf_rows(name, knowledge), RecordReader(knowledge), Classifier(knowledge))
-        else:
-            kind, lines = sniff(src, name)
-            if kind == "csv" and not args.per_record and fmt == "csv":
-                fast = FastClassifier(knowledge)
-                by_range = fast.csv_file_output(name, args.jobs) if args.jobs > 1 and args.input != "-" else None
-                return _fast_csv(by_range if by_range is not None else fast.csv_output(lines, name, args.jobs), out, progress)
-            if kind == "csv" and not args.per_record:
-                results = FastClassifier(knowledge).classify_csv(lines, name)
+        with reading(name):
+            if name.endswith(RDF_SUFFIXES):
+                results = per_record_results(rdf_rows(name, knowledge), RecordReader(knowledge), Classifier(knowledge))
             else:
-                rows = _jsonl_rows(lines) if kind == "jsonl" else _csv_rows(lines, name)
-                results = per_record_results(rows, RecordReader(knowledge), Classifier(knowledge))
-        writer = Writer(out, fmt)
-        # millions of short-lived tuples and no reference cycles: the cyclic collector would only
-        # re-scan the knowledge graph again and again
-        gc.disable()
-        for res in results:
-            counts["rejected" if res.rejection else "classified"] += 1
-            writer.write(res)
-            if progress and (counts["classified"] + counts["rejected"]) % 50000 == 0:
-                print(f"\r{counts['classified'] + counts['rejected']:,} records", end="", file=sys.stderr)
-        writer.flush()
-    except InputError as exc:
-        raise NenkgError(str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise NenkgError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+                kind, lines = sniff(src, name)
+                if kind == "csv" and not args.per_record and fmt == "csv":
+                    fast = FastClassifier(knowledge)
+                    by_range = fast.csv_file_output(name, args.jobs) if args.jobs > 1 and args.input != "-" else None
+                    return _fast_csv(by_range if by_range is not None else fast.csv_output(lines, name, args.jobs), out, progress)
+                if kind == "csv" and not args.per_record:
+                    results = FastClassifier(knowledge).classify_csv(lines, name)
+                else:
+                    rows = _jsonl_rows(lines) if kind == "jsonl" else _csv_rows(lines, name)
+                    results = per_record_results(rows, RecordReader(knowledge), Classifier(knowledge))
+            writer = Writer(out, fmt)
+            # millions of short-lived tuples and no reference cycles: the cyclic collector would only
+            # re-scan the knowledge graph again and again
+            gc.disable()
+            for res in results:
+                counts["rejected" if res.rejection else "classified"] += 1
+                writer.write(res)
+                if progress and (counts["classified"] + counts["rejected"]) % 50000 == 0:
+                    print(f"\r{counts['classified'] + counts['rejected']:,} records", end="", file=sys.stderr)
+            writer.flush()
     finally:
         gc.enable()
         if src is not sys.stdin:

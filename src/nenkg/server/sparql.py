@@ -6,7 +6,6 @@ the request, a worker process calls :func:`execute` and sends back bytes with th
 
 from __future__ import annotations
 
-import re
 import time
 from xml.sax.saxutils import escape, quoteattr
 
@@ -14,7 +13,7 @@ import pyoxigraph as ox
 
 from .. import namespaces as ns
 from ..results import to_csv, to_json, to_tsv
-from ..store import _IRIREF, _STRING, QueryResult, _syntax_error
+from ..store import QueryResult, _syntax_error, sparql_tokens
 from .workers import Answer
 
 #: Result formats of SELECT and ASK: short name -> media type.
@@ -89,28 +88,7 @@ def negotiate(accept: list[str], offers: dict[str, str], aliases: dict[str, str]
 def keywords(text: str) -> list[str]:
     """Upper-cased words of a query outside comments, strings and IRIs, and not variables or
     prefixed names; what the endpoint looks at to refuse updates and SERVICE."""
-    out, i, n = [], 0, len(text)
-    word = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif c in "\"'":
-            m = _STRING.match(text, i)
-            i = m.end() if m else i + 1
-        elif c == "<":
-            m = _IRIREF.match(text, i)
-            i = m.end() if m else i + 1
-        elif c.isalpha() or c == "_":
-            m = word.match(text, i)
-            assert m is not None
-            if text[i - 1:i] not in ("?", "$", ":", "@") and text[m.end():m.end() + 1] != ":":
-                out.append(m.group().upper())
-            i = m.end()
-        else:
-            i += 1
-    return out
+    return [tok for _, _, tok in sparql_tokens(text) if tok not in ("{", "}")]
 
 
 def refusal(text: str) -> str | None:
