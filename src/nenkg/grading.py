@@ -533,8 +533,8 @@ def load_knowledge(path_or_graph) -> Knowledge:
 
 def read_graph(path: str) -> Graph:
     import pyoxigraph as ox
-    from rdflib import Literal
-    from rdflib.namespace import XSD
+
+    from .store import to_rdflib
 
     formats = {"owl": ox.RdfFormat.RDF_XML, "rdf": ox.RdfFormat.RDF_XML, "ttl": ox.RdfFormat.TURTLE,
                "nt": ox.RdfFormat.N_TRIPLES}
@@ -543,19 +543,7 @@ def read_graph(path: str) -> Graph:
         g = Graph()
         g.parse(path)
         return g
-    xsd_string = str(XSD.string)
-
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        dtype = t.datatype.value
-        return Literal(t.value) if dtype == xsd_string else Literal(t.value, datatype=URIRef(dtype))
-
     g = Graph()
     for q in ox.parse(path=path, format=fmt):
-        g.add((term(q.subject), term(q.predicate), term(q.object)))
+        g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return g

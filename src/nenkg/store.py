@@ -351,7 +351,11 @@ class RdflibStore(Store):
         return len(self.ds.graph(URIRef(graph)))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def to_rdflib(term: Term):
+    """The rdflib term; an xsd:string literal becomes a plain one, as rdflib's parsers make it."""
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, ox.NamedNode):
@@ -360,7 +364,8 @@ def to_rdflib(term: Term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    dtype = term.datatype.value
+    return Literal(term.value) if dtype == _XSD_STRING else Literal(term.value, datatype=URIRef(dtype))
 
 
 def from_rdflib(term) -> Term | None:
