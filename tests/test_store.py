@@ -113,13 +113,12 @@ class TestBindValues:
         "x\" . ?class ?p ?o . #",
     ])
     def test_string_values_cannot_change_the_query(self, evil, query_store):
-        """A string parameter holding query syntax matches nothing and changes nothing, on the
-        embedded store (substitution), rdflib (initBindings) and the VALUES text for servers."""
+        """A string parameter holding query syntax matches nothing and changes nothing on the
+        embedded store, and the VALUES text sent to servers differs from a harmless one only by the term."""
         q = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?class WHERE { ?class rdfs:label ?l . FILTER(STR(?l) = ?name) }"
         before = query_store.count()
-        for store in (query_store,):
-            assert store.query(q, {"name": ox.Literal(evil)}).rows == []
-            assert store.query(q, {"name": ox.Literal("insulinoma")}).dicts() == [{"class": "NENKG:0000114"}]
+        assert query_store.query(q, {"name": ox.Literal(evil)}).rows == []
+        assert query_store.query(q, {"name": ox.Literal("insulinoma")}).dicts() == [{"class": "NENKG:0000114"}]
         assert query_store.count() == before
         text = bind_values(q, {"name": ox.Literal(evil)})
         # the query around the term is the same as with a harmless value
@@ -151,7 +150,7 @@ class TestLibraryParameters:
     def test_typed_values(self, tmp_path, query_store, ptype, good, bad):
         lib = self.q(tmp_path, self.HEADER + f"# param: v {ptype} - a value\nSELECT ?v (DATATYPE(?v) AS ?t) WHERE {{ }}")
         res = lib.run(query_store, "probe", {"v": good})
-        assert res.column("t") == ["xsd:" + ptype] or res.column("t") == [f"http://www.w3.org/2001/XMLSchema#{ptype}"]
+        assert res.column("t") == [f"http://www.w3.org/2001/XMLSchema#{ptype}"]
         with pytest.raises(LibraryError, match=f"parameter 'v' \\({ptype}\\)"):
             lib.run(query_store, "probe", {"v": bad})
 

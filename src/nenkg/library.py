@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from . import namespaces as ns
 from .errors import NenkgError
-from .store import QueryResult, QuerySyntaxError, Store, Term, query_kind
+from .store import QueryResult, Store, Term, query_kind
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
@@ -112,11 +112,9 @@ def to_term(param: Param, value: str) -> Term:
     raise LibraryError(f"{where}: unknown type")
 
 
-def parse_query_file(path: Path, group: str) -> LibraryQuery:
-    m = NAME_RE.match(path.name)
-    if not m:
-        raise LibraryError(f"{path}: library files are named NNN-slug.rq (three digits, a dash, lower-case words)")
-    text = path.read_text(encoding="utf-8")
+def read_header(text: str, path: Path, strict: bool = True) -> tuple[dict[str, str], list[Param], list[str]]:
+    """The leading comment header: (single-valued keys, parameters, sources). ``strict`` refuses
+    keys the library does not know (library files); otherwise only ``param`` lines are read."""
     header: dict[str, str] = {}
     params: list[Param] = []
     sources: list[str] = []
@@ -130,7 +128,9 @@ def parse_query_file(path: Path, group: str) -> LibraryQuery:
             continue
         key, value = hm.group(1), hm.group(2).strip()
         if key not in HEADER_KEYS:
-            raise LibraryError(f"{path}:{lineno}: unknown header key {key!r} (known: {', '.join(HEADER_KEYS)})")
+            if strict:
+                raise LibraryError(f"{path}:{lineno}: unknown header key {key!r} (known: {', '.join(HEADER_KEYS)})")
+            continue
         if key == "param":
             parts = value.split(None, 3)
             if len(parts) < 3:
@@ -150,6 +150,15 @@ def parse_query_file(path: Path, group: str) -> LibraryQuery:
             sources.append(value)
         else:
             header[key] = value
+    return header, params, sources
+
+
+def parse_query_file(path: Path, group: str) -> LibraryQuery:
+    m = NAME_RE.match(path.name)
+    if not m:
+        raise LibraryError(f"{path}: library files are named NNN-slug.rq (three digits, a dash, lower-case words)")
+    text = path.read_text(encoding="utf-8")
+    header, params, sources = read_header(text, path)
     for key in ("title", "question", "returns"):
         if not header.get(key):
             raise LibraryError(f"{path}: header line `# {key}:` is missing")
@@ -224,23 +233,15 @@ def run_file(store: Store, path: Path, values: dict[str, str], timeout: float | 
     """A query file outside the library: its header params (if any) are used, else the values
     are bound as strings, or as IRIs when they look like one."""
     text = path.read_text(encoding="utf-8")
-    params = {}
-    for line in text.splitlines():
-        m = re.match(r"#\s*param:\s*(\S+)\s+(\S+)\s+(\S+)\s*(.*)$", line)
-        if m and m.group(2) in PARAM_TYPES:
-            params[m.group(1)] = Param(m.group(1), m.group(2), None if m.group(3) == "-" else m.group(3), m.group(4))
-    query_kind(text, str(path))
+    params = {p.name: p for p in read_header(text, path, strict=False)[1]}
+    query_kind(text, str(path))  # a syntax error names the file, line and column
     bound: dict[str, Term] = {}
     for name in sorted(set(values) | {n for n, p in params.items() if p.default is not None}):
-        p = params.get(name) or Param(name, "iri" if re.match(r"^(<|https?:|[A-Za-z]+:\S)", values[name]) and
-                                      not values[name].startswith('"') else "string", None, "")
+        p = params.get(name) or Param(name, "iri" if re.match(r"^(<|https?:|[A-Za-z]+:\S)", values[name]) else "string", None, "")
         value = values.get(name, p.default)
         assert value is not None
         bound[name] = to_term(p, value)
     missing = [n for n, p in params.items() if p.required and n not in values]
     if missing:
         raise LibraryError(f"{path}: missing parameter {', '.join(map(repr, missing))}; give it as --param NAME=VALUE")
-    try:
-        return store.query(text, bound, timeout=timeout)
-    except QuerySyntaxError as exc:
-        raise QuerySyntaxError(str(exc).split(": SPARQL syntax error: ", 1)[-1], exc.line, exc.column, str(path)) from None
+    return store.query(text, bound, timeout=timeout)

@@ -117,14 +117,12 @@ def _syntax_error(exc: Exception, source: str = "query") -> QuerySyntaxError:
 
 
 _EMPTY = ox.Store()
-_EMPTY_LOCK = threading.Lock()
 
 
 def query_kind(text: str, source: str = "query") -> str:
     """"select", "ask" or "graph", checking the syntax with Oxigraph's parser (on an empty store)."""
     try:
-        with _EMPTY_LOCK:
-            res = _EMPTY.query(text)
+        res = _EMPTY.query(text)
     except SyntaxError as exc:
         raise _syntax_error(exc, source) from None
     if isinstance(res, ox.QueryBoolean):
@@ -255,7 +253,7 @@ class EmbeddedStore(Store):
         fmt = rdf_format(path)
         g = ox.NamedNode(graph)
         if replace:
-            self.ox.remove_graph(g) if g in set(self.ox.named_graphs()) else None
+            self.drop_graph(graph)
         try:
             self.ox.bulk_load(path=str(path), format=fmt, to_graph=g)
         except SyntaxError as exc:
@@ -272,9 +270,7 @@ class EmbeddedStore(Store):
             self.ox.remove_graph(g)
 
     def count(self, graph: str | None = None) -> int:
-        if graph is None:
-            return len(self.ox)
-        return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return len(self.ox) if graph is None else super().count(graph)
 
     def close(self) -> None:
         if self.path is not None and not self.read_only and hasattr(self, "ox"):
@@ -335,8 +331,9 @@ class RdflibStore(Store):
         self.ds.graph(URIRef(graph)).parse(str(path), format=fmt)
 
     def graphs(self) -> list[str]:
-        return sorted(str(g.identifier) for g in self.ds.graphs() if str(g.identifier).startswith(("http", "urn:x-local")) and
-                      str(g.identifier) != "urn:x-rdflib:default")
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        return sorted(str(g.identifier) for g in self.ds.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID)
 
     def drop_graph(self, graph: str) -> None:
         from rdflib import URIRef
@@ -520,9 +517,7 @@ class RemoteStore(Store):
 
     def query(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None) -> QueryResult:
         kind = query_kind(text)
-        full = bind_values(text, bindings or {})
-        query_kind(full)  # the bound query parses too
-        return self._query(full, kind, self._nenkg_graphs(), timeout)
+        return self._query(bind_values(text, bindings or {}), kind, self._nenkg_graphs(), timeout)
 
     def _query(self, text: str, kind: str, default_graphs: list[str], timeout: float | None = None) -> QueryResult:
         # the NENKG graphs make the default graph, and stay reachable by name for GRAPH patterns
