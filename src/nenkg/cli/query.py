@@ -85,10 +85,34 @@ def _load_records(store, path: Path, knowledge) -> tuple[str, object]:
     return graph, counts
 
 
+def memory_store(ontology: Path, records: list[Path], data: list[Path] = ()):
+    """An in-memory embedded store with the release, classified record files and RDF files
+    (each in its own graph); rejected records are reported on stderr."""
+    from ..recordgraph import record_set_name
+    from ..store import RECORDS_GRAPH_BASE, EmbeddedStore
+
+    store = EmbeddedStore()
+    store.load_release(ontology)
+    for path in data:
+        if not path.is_file():
+            raise NenkgError(f"{path}: no such file")
+        store.load_file(path, RECORDS_GRAPH_BASE + record_set_name(path))
+    if records:
+        from ..grading import load_knowledge
+
+        knowledge = load_knowledge(ontology / "nenkg.owl")
+        for path in records:
+            _, counts = _load_records(store, path, knowledge)
+            if counts.rejected:
+                print(f"nenkg: {path}: {counts.rejected} of {counts.total} record(s) rejected "
+                      "(loaded without a class)", file=sys.stderr)
+    return store
+
+
 def run_query(args: argparse.Namespace) -> int:
     from ..library import Library, run_file
     from ..results import render
-    from ..store import EmbeddedStore, QueryTimeout
+    from ..store import QueryTimeout
 
     values = _params(args.param)
     target = Path(args.query)
@@ -101,17 +125,7 @@ def run_query(args: argparse.Namespace) -> int:
         library.bindings(q, values)
     store = open_store(args)
     if store is None:
-        store = EmbeddedStore()
-        store.load_release(args.ontology or args.root / "ontology")
-        if args.records:
-            from ..grading import load_knowledge
-
-            knowledge = load_knowledge((args.ontology or args.root / "ontology") / "nenkg.owl")
-            for path in args.records:
-                _, counts = _load_records(store, path, knowledge)
-                if counts.rejected:
-                    print(f"nenkg: {path}: {counts.rejected} of {counts.total} record(s) rejected "
-                          "(loaded without a class)", file=sys.stderr)
+        store = memory_store(args.ontology or args.root / "ontology", args.records)
     elif args.records:
         raise NenkgError("--records adds records to the in-memory store; load them into --store/--endpoint with `nenkg load`")
     try:

@@ -43,8 +43,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from ..server.sparql import execute
     from ..server.terms import TermIndex
     from ..server.workers import QueryPool
-    from ..store import RECORDS_GRAPH_BASE, EmbeddedStore
-    from .query import _load_records
+    from ..store import EmbeddedStore
+    from .query import memory_store
 
     if args.timeout <= 0 or args.max_rows < 1 or args.max_request_bytes < 256 or args.workers < 1:
         raise NenkgError("--timeout, --max-rows, --workers must be positive and --max-request-bytes at least 256")
@@ -61,19 +61,7 @@ def run_serve(args: argparse.Namespace) -> int:
         pool.start()  # forked before this process opens the store or starts a thread
         store = EmbeddedStore(args.store, read_only=True)
     else:
-        store = EmbeddedStore()
-        ontology = args.ontology or args.root / "ontology"
-        store.load_release(ontology)
-        for path in args.data:
-            if not path.is_file():
-                raise NenkgError(f"{path}: no such file")
-            store.load_file(path, RECORDS_GRAPH_BASE + path.name.split(".")[0])
-        if args.records:
-            from ..grading import load_knowledge
-
-            knowledge = load_knowledge(ontology / "nenkg.owl")
-            for path in args.records:
-                _load_records(store, path, knowledge)
+        store = memory_store(args.ontology or args.root / "ontology", args.records, args.data)
         inherited = store.ox
         pool = QueryPool(lambda: inherited, execute, size=args.workers)
         pool.start()
