@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import select
+import signal
 import statistics
 import subprocess
 import sys
@@ -28,10 +31,18 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from nenkg.grading import load_knowledge  # noqa: E402
-from nenkg.library import Library  # noqa: E402
-from nenkg.recordgraph import write_record_graph  # noqa: E402
-from nenkg.store import RECORDS_GRAPH_BASE, QueryTimeout, RdflibStore, EmbeddedStore  # noqa: E402
+from nenkg.grading import load_knowledge
+from nenkg.library import Library
+from nenkg.recordgraph import write_record_graph
+from nenkg.store import RECORDS_GRAPH_BASE, EmbeddedStore, QueryTimeout, RdflibStore
+
+# not a library query: the same counts as record-counts-by-site, counted over the records at
+# query time instead of read from the counts `nenkg load` stores (reported for comparison)
+LIVE_COUNTS = """PREFIX nenkg: <https://w3id.org/nenkg/NENKG_>
+SELECT ?site ?category ?grade (COUNT(?record) AS ?records) WHERE {
+  ?record nenkg:0004031 ?site .
+  OPTIONAL { ?record nenkg:0004045 ?category } OPTIONAL { ?record nenkg:0004046 ?grade }
+} GROUP BY ?site ?category ?grade"""
 
 TARGET_ONTOLOGY_MS = 50.0
 TARGET_RECORDS_S = 2.0
@@ -41,12 +52,17 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def time_query(library: Library, store, name: str, runs: int, timeout: float) -> float | None:
-    """Median seconds of ``runs`` warm runs, or None past the timeout."""
+def time_query(library: Library, store, name: str, runs: int, timeout: float | None) -> float | None:
+    """Median seconds of ``runs`` warm runs after one untimed run, or None past the timeout.
+    A query whose first run takes over a second is not repeated: its first run is the figure."""
+    t = time.perf_counter()
     try:
         library.run(store, name, timeout=timeout)
     except QueryTimeout:
         return None
+    first = time.perf_counter() - t
+    if first > 1.0:
+        return first
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -55,12 +71,46 @@ def time_query(library: Library, store, name: str, runs: int, timeout: float) ->
     return statistics.median(times)
 
 
+def time_query_isolated(library: Library, store, name: str, runs: int, timeout: float,
+                        memory_gb: float) -> float | str:
+    """time_query in a forked child with a wall-clock and an address-space limit.
+
+    rdflib cannot be interrupted and some path-heavy queries make it grow without bound, so each
+    query runs in a copy of the process that is killed at the time limit or dies at the memory
+    limit; the benchmark itself never runs out of memory. Returns seconds, "timeout" or "memory"."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(r)
+        try:
+            limit = int(memory_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            secs = time_query(library, store, name, runs, timeout=None)
+            os.write(w, json.dumps(secs).encode())
+        except MemoryError:
+            os.write(w, b'"memory"')
+        finally:
+            os._exit(0)
+    os.close(w)
+    ready, _, _ = select.select([r], [], [], timeout + runs + 5)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(r)
+        return "timeout"
+    data = os.read(r, 64).decode()
+    os.close(r)
+    os.waitpid(pid, 0)
+    return json.loads(data) if data else "memory"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="0,100000,1000000")
     ap.add_argument("--rdflib-max", type=int, default=100000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per query run")
+    ap.add_argument("--rdflib-memory-gb", type=float, default=8.0, help="address-space limit of an rdflib query")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "queries.json")
     args = ap.parse_args()
 
@@ -95,17 +145,27 @@ def main() -> int:
                 per_query = {}
                 for name in library.names():
                     runs = args.runs if label == "embedded" or size == 0 else 1
-                    secs = time_query(library, store, name, runs, args.timeout)
-                    per_query[name] = None if secs is None else round(secs * 1000, 2)
-                    shown = "timeout" if secs is None else f"{secs * 1000:9.2f} ms"
+                    if label == "rdflib":
+                        secs = time_query_isolated(library, store, name, runs, args.timeout, args.rdflib_memory_gb)
+                    else:
+                        secs = time_query(library, store, name, runs, args.timeout)
+                        secs = "timeout" if secs is None else secs
+                    per_query[name] = round(secs * 1000, 2) if isinstance(secs, float) else secs
+                    shown = secs if isinstance(secs, str) else f"{secs * 1000:9.2f} ms"
                     print(f"{size:>8} {label:8} {name:45} {shown}", flush=True)
                 entry[f"{label}_ms"] = per_query
+                if label == "embedded" and size:
+                    t = time.perf_counter()
+                    store.query(LIVE_COUNTS)
+                    entry["embedded_live_counts_ms"] = round((time.perf_counter() - t) * 1000, 2)
+                    print(f"{size:>8} {label:8} {'(live counts, not in the library)':45} {entry['embedded_live_counts_ms']:9.2f} ms")
                 entry[f"{label}_peak_rss_mb"] = round(rss_mb())
                 del store
             if "rdflib_ms" in entry:
                 entry["ratio_rdflib_over_embedded"] = {
                     n: (round(entry["rdflib_ms"][n] / entry["embedded_ms"][n], 1)
-                        if entry["rdflib_ms"][n] and entry["embedded_ms"][n] else None)
+                        if isinstance(entry["rdflib_ms"][n], float) and isinstance(entry["embedded_ms"][n], float)
+                        else None)
                     for n in library.names()}
             results["sizes"].append(entry)
     # targets
@@ -113,13 +173,13 @@ def main() -> int:
     for entry in results["sizes"]:
         emb = entry["embedded_ms"]
         if entry["records"] == 0:
-            worst = max(emb, key=lambda n: emb[n] or 1e9)
-            checks.append(("every query < 50 ms at ontology size", emb[worst] is not None and emb[worst] < TARGET_ONTOLOGY_MS,
+            worst = max(emb, key=lambda n: emb[n] if isinstance(emb[n], float) else 1e9)
+            checks.append(("every query < 50 ms at ontology size", isinstance(emb[worst], float) and emb[worst] < TARGET_ONTOLOGY_MS,
                            f"slowest {worst}: {emb[worst]} ms"))
         if entry["records"] == 1_000_000:
             record_queries = [n for n in library.names() if library.get(n).group == "records"]
-            worst = max(record_queries, key=lambda n: emb[n] or 1e9) if record_queries else None
-            ok = worst is not None and emb[worst] is not None and emb[worst] < TARGET_RECORDS_S * 1000
+            worst = max(record_queries, key=lambda n: emb[n] if isinstance(emb[n], float) else 1e9) if record_queries else None
+            ok = worst is not None and isinstance(emb[worst], float) and emb[worst] < TARGET_RECORDS_S * 1000
             checks.append(("record queries < 2 s at 1M records", ok, f"slowest {worst}: {emb.get(worst)} ms"))
     results["targets"] = [{"target": t, "met": ok, "detail": d} for t, ok, d in checks]
     args.out.parent.mkdir(parents=True, exist_ok=True)
