@@ -115,6 +115,26 @@ def _record_head(s: str, record_id: str) -> str:
     return f"{s} {RDF.type.n3()} {RECORD_CLASS.n3()} .\n{s} {RECORD_ID.n3()} {_literal(record_id)} .\n"
 
 
+class _Lines:
+    """N-Triples lines collected and written to ``out`` in large chunks."""
+
+    def __init__(self, out: TextIO, chunk: int) -> None:
+        self.out, self.chunk, self.lines = out, chunk, []
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+
+    def end_record(self, s: str, message: str) -> None:
+        """The record's outcome message closes it; a full chunk is written out."""
+        self.lines.append(f"{s} {MESSAGE.n3()} {_literal(message)} .\n")
+        if len(self.lines) > self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write("".join(self.lines))
+        self.lines.clear()
+
+
 def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: str | None = None) -> Counts:
     """Reads a record file (CSV, JSON Lines or RDF), classifies it and writes N-Triples to
     ``out``: every record, then the tumour record counts of the set."""
@@ -139,25 +159,22 @@ def _any_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
             raws[number] = raw
             yield number, raw, error
 
-    buffer: list[str] = []
+    lines = _Lines(out, 50_000)
     with open(path, encoding="utf-8", newline="") as fh:
         for res in per_record_results(rows(fh), reader, Classifier(knowledge)):
             raw = raws.pop(res.row, None) or {}
             s = record_iri(res.record_id).n3()
-            buffer.append(_record_head(s, res.record_id))
+            lines.add(_record_head(s, res.record_id))
             if res.rejection is not None:
-                buffer.append(f"{s} {MESSAGE.n3()} {_literal(counts.reject(path, res))} .\n")
+                lines.end_record(s, counts.reject(path, res))
                 continue
             assert res.outcome is not None
             fields = raw_to_triples(raw, reader)[2:]
             counts.classify(next((str(o) for _, p, o in fields if p == PRIMARY_SITE), ""), res.outcome)
-            buffer.extend(f"{s} {p.n3()} {o.n3()} .\n" for _, p, o in fields)
-            buffer.append(_with_subject(s, _outcome_po(res.outcome)))
-            buffer.append(f"{s} {MESSAGE.n3()} {_literal(res.reason)} .\n")
-            if len(buffer) > 50_000:
-                out.write("".join(buffer))
-                buffer.clear()
-    out.write("".join(buffer))
+            lines.add("".join(f"{s} {p.n3()} {o.n3()} .\n" for _, p, o in fields))
+            lines.add(_with_subject(s, _outcome_po(res.outcome)))
+            lines.end_record(s, res.reason)
+    lines.flush()
     return counts
 
 
@@ -182,7 +199,7 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
         return hit
 
     name = str(path)
-    buffer: list[str] = []
+    ntriples = _Lines(out, 100_000)
     with open(path, encoding="utf-8", newline="") as f1, open(path, encoding="utf-8", newline="") as f2:
         _, lines = sniff(f1, name)
         raws = _csv_rows(f2, name)
@@ -190,9 +207,9 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
             number, raw, _ = next(raws)
             assert number == res.row, (number, res.row)
             s = record_iri(res.record_id).n3()
-            buffer.append(_record_head(s, res.record_id))
+            ntriples.add(_record_head(s, res.record_id))
             if res.rejection is not None:
-                buffer.append(f"{s} {MESSAGE.n3()} {_literal(counts.reject(path, res))} .\n")
+                ntriples.end_record(s, counts.reject(path, res))
                 continue
             o = res.outcome
             assert o is not None
@@ -202,16 +219,13 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
                     continue
                 po, field_site = field_po(column, text)
                 site = field_site or site
-                buffer.append(_with_subject(s, po))
+                ntriples.add(_with_subject(s, po))
             counts.classify(site, o)
             okey = (o.class_iri, o.grade_iri, tuple(o.criteria), tuple(o.warnings))
             po = outcomes.get(okey)
             if po is None:
                 po = outcomes[okey] = _outcome_po(o)
-            buffer.append(_with_subject(s, po))
-            buffer.append(f"{s} {MESSAGE.n3()} {_literal(res.reason)} .\n")
-            if len(buffer) > 100_000:
-                out.write("".join(buffer))
-                buffer.clear()
-    out.write("".join(buffer))
+            ntriples.add(_with_subject(s, po))
+            ntriples.end_record(s, res.reason)
+    ntriples.flush()
     return counts
