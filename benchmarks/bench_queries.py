@@ -77,7 +77,8 @@ def time_query_isolated(library: Library, store, name: str, runs: int, timeout: 
 
     rdflib cannot be interrupted and some path-heavy queries make it grow without bound, so each
     query runs in a copy of the process that is killed at the time limit or dies at the memory
-    limit; the benchmark itself never runs out of memory. Returns seconds, "timeout" or "memory"."""
+    limit; the benchmark itself never runs out of memory. Returns seconds, "timeout", "memory" or
+    "error: <exception>"."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -89,6 +90,8 @@ def time_query_isolated(library: Library, store, name: str, runs: int, timeout: 
             os.write(w, json.dumps(secs).encode())
         except MemoryError:
             os.write(w, b'"memory"')
+        except Exception as exc:  # noqa: BLE001 - reported, not raised, from the child
+            os.write(w, json.dumps(f"error: {type(exc).__name__}").encode())
         finally:
             os._exit(0)
     os.close(w)
@@ -98,7 +101,7 @@ def time_query_isolated(library: Library, store, name: str, runs: int, timeout: 
         os.waitpid(pid, 0)
         os.close(r)
         return "timeout"
-    data = os.read(r, 64).decode()
+    data = os.read(r, 4096).decode()
     os.close(r)
     os.waitpid(pid, 0)
     return json.loads(data) if data else "memory"

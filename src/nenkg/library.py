@@ -63,10 +63,6 @@ class LibraryQuery:
     sources: list[str] = field(default_factory=list)
     text: str = ""
 
-    @property
-    def kind(self) -> str:
-        return query_kind(self.text, str(self.path))
-
 
 def to_term(param: Param, value: str) -> Term:
     """The RDF term for a parameter value given as text."""
@@ -164,7 +160,7 @@ def parse_query_file(path: Path, group: str) -> LibraryQuery:
             raise LibraryError(f"{path}: header line `# {key}:` is missing")
     q = LibraryQuery(name=m.group(2), group=group, number=m.group(1), path=path, title=header["title"],
                      question=header["question"], returns=header["returns"], params=params, sources=sources, text=text)
-    q.kind  # noqa: B018 - a syntax error is reported with the file, line and column
+    query_kind(text, str(path))  # a syntax error is reported with the file, line and column
     for p in params:
         if not re.search(r"[?$]" + re.escape(p.name) + r"\b", _body(text)):
             raise LibraryError(f"{path}: parameter {p.name!r} is declared but ?{p.name} is not used in the query")

@@ -234,14 +234,14 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
 
     def query(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None) -> QueryResult:
-        if bindings:
-            query_kind(text)  # a syntax error is reported on the query as written
-            text = bind_values(text, bindings)
+        bound = bind_values(text, bindings or {})
 
         def work() -> QueryResult:
             try:
-                res = self.ox.query(text, use_default_graph_as_union=True)
+                res = self.ox.query(bound, use_default_graph_as_union=True)
             except SyntaxError as exc:
+                if bound is not text:
+                    query_kind(text)  # report the error where it is in the query as written
                 raise _syntax_error(exc) from None
             except OSError as exc:
                 raise StoreError(f"query failed: {exc}") from None
