@@ -23,6 +23,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import namespaces as ns
 from .errors import Location, SourceError, SourceErrors
+from .patterns import expand_pattern, read_sites
 
 LANG = "en"
 
@@ -294,6 +295,7 @@ def read_sources(src_dir: Path) -> SourceSet:
         if not header.get(key):
             errors.append(SourceError(f"header needs {key!r}", Location(str(header_path), header["__line__"])))
     ss = SourceSet(root=src_dir, header=header, files=[header_path])
+    sites = None  # the site table of the patterns, read with the first pattern
 
     for name in top["modules"]:
         path = src_dir / name
@@ -305,6 +307,16 @@ def read_sources(src_dir: Path) -> SourceSet:
             continue
         if not isinstance(doc, dict):
             errors.append(SourceError("a module is a mapping with 'terms' and/or 'sources'", Location(str(path), 1)))
+            continue
+        if "pattern" in doc:
+            if sites is None:
+                sites, site_errors = read_sites(src_dir / "patterns" / "sites.tsv")
+                errors.extend(site_errors)
+            table, entries, pattern_errors = expand_pattern(path, doc, sites)
+            errors.extend(pattern_errors)
+            ss.files.append(table)
+            for entry in entries:
+                errors.extend(_read_term(ss, entry, table))
             continue
         for key, entry in (doc.get("sources") or {}).items():
             if key == "__line__":
