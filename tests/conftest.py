@@ -85,3 +85,12 @@ def nenkg_server(built):
                     "--max-rows", "500", "--max-request-bytes", "8192", "--workers", "2")
     yield server
     server.stop()
+
+
+#: Figures a test wants shown at the end of every run, passed or failed (pytest hides stdout).
+REPORT_LINES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in REPORT_LINES:
+        terminalreporter.write_line(line)

@@ -9,7 +9,9 @@ Release files (all under ``ontology/``):
 * ``nenkg-full.owl``  the same content under its own ontology IRI (ODK naming)
 * ``nenkg-base.owl``  own axioms only, as asserted; external entities only declared
 * ``catalog-v001.xml`` relative paths for Protégé
-* ``mappings/nenkg.sssom.tsv`` every cross-reference as an SSSOM mapping
+* ``mappings/nenkg.sssom.tsv`` every cross-reference as an SSSOM mapping, and every deliberate
+                      non-mapping of ``src/mappings/no-term-found.tsv`` as a
+                      ``sssom:NoTermFound`` row (:mod:`nenkg.coverage`)
 
 Before anything is written the release graph passes the quality gate (:mod:`nenkg.check`: QC
 queries and SHACL shapes); an ERROR or a violation stops the build. Nothing is written unless
@@ -34,6 +36,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from . import namespaces as ns
 from .check import check_graph, refuse_on_errors
+from .coverage import NO_TERM_FOUND, NoTermFound, check_not_mapped, read_no_term_found
 from .errors import LogicalError
 from .reasoning import ReasonerResult, reason
 from .sources import XREF_PREDICATES, SourceSet, _as_list, compile_graph, read_sources
@@ -261,8 +264,12 @@ OBJECT_SOURCES = {
 }
 
 
-def sssom_rows(ss: SourceSet) -> list[dict[str, str]]:
-    """One row per cross-reference of a NENKG term, from the sources (labels kept if given)."""
+NO_TERM_FOUND_FILE = Path("mappings") / "no-term-found.tsv"  # relative to ontology/src
+
+
+def sssom_rows(ss: SourceSet, declined: list[NoTermFound] | None = None) -> list[dict[str, str]]:
+    """One row per cross-reference of a NENKG term, from the sources (labels kept if given),
+    then one ``sssom:NoTermFound`` row per deliberate non-mapping in ``declined``."""
     rows = []
     for term in ss.own_terms():
         xrefs = term.data.get("xrefs") or {}
@@ -287,17 +294,36 @@ def sssom_rows(ss: SourceSet) -> list[dict[str, str]]:
                     "object_source": OBJECT_SOURCES.get(curie.split(":")[0], ""),
                     "comment": "",
                 })
+    for d in declined or ():
+        rows.append({
+            "subject_id": NO_TERM_FOUND,
+            "subject_label": "",
+            "predicate_id": "skos:exactMatch",
+            "object_id": d.mondo_id,
+            "object_label": d.mondo_label,
+            "mapping_justification": "semapv:ManualMappingCuration",
+            "object_source": OBJECT_SOURCES["MONDO"],
+            "comment": d.sssom_comment,
+        })
     rows.sort(key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"]))
     return rows
 
 
-def write_sssom(ss: SourceSet, path: Path) -> int:
-    rows = sssom_rows(ss)
+def read_declined(ss: SourceSet) -> list[NoTermFound]:
+    """The deliberate non-mappings, refused if a NENKG term also maps one of them."""
+    declined = read_no_term_found(ss.root / NO_TERM_FOUND_FILE)
+    mapped = {r["object_id"]: f"{r['subject_id']} ({ss.terms[r['subject_id']].loc})" for r in sssom_rows(ss)}
+    check_not_mapped(declined, mapped)
+    return declined
+
+
+def write_sssom(ss: SourceSet, path: Path, declined: list[NoTermFound] | None = None) -> int:
+    rows = sssom_rows(ss, declined)
     used = sorted({r["object_id"].split(":")[0] for r in rows} | {"NENKG"})
     header = ["# curie_map:"]
     for prefix in used:
         header.append(f"#   {prefix}: {ns.PREFIXES[prefix]}")
-    for prefix in ("obo", "oboInOwl", "semapv", "skos"):
+    for prefix in ("obo", "oboInOwl", "semapv", "skos") + (("sssom",) if declined else ()):
         header.append(f"#   {prefix}: {ns.PREFIXES[prefix]}")
     header += [
         f"# mapping_set_id: {ns.BASE}mappings/nenkg.sssom.tsv",
@@ -359,6 +385,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     start = time.perf_counter()
     root = Path(root)
     ss = read_sources(root / "ontology" / "src")
+    declined = read_declined(ss)
     version = ss.version
     main_iri, main_viri = ns.ontology_iris(version, "nenkg.owl")
     main = compile_graph(ss, ontology_iri=main_iri, version_iri=main_viri)
@@ -392,7 +419,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
             write_rdfxml(full, tmp / "nenkg-full.owl")
             write_context(tmp / "context.jsonld")
             write_catalog(version, tmp / "catalog-v001.xml")
-            write_sssom(ss, tmp / "mappings" / "nenkg.sssom.tsv")
+            write_sssom(ss, tmp / "mappings" / "nenkg.sssom.tsv", declined)
             (out_dir / "mappings").mkdir(exist_ok=True)
             for name in RELEASE_FILES:
                 os.replace(tmp / name, out_dir / name)
