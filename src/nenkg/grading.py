@@ -26,6 +26,7 @@ from . import namespaces as ns
 
 N = ns.ENTITY_PREFIXES["NENKG"]
 GRADING, CATEGORY, CONSISTENCY = (URIRef(N + x) for x in ("0004001", "0004002", "0004003"))
+SCHEME = URIRef(N + "0004004")
 P = {  # annotation properties of the criteria vocabulary
     name: URIRef(N + local)
     for name, local in {
@@ -34,6 +35,7 @@ P = {  # annotation properties of the criteria vocabulary
         "required_value": "0004027", "assigns": "0004028", "site_scope": "0004029",
         "diff_scope": "0004009", "edition": "0004008", "grade_rank": "0004007",
         "message": "0004006", "variable_required": "0004010",
+        "scheme": "0004011", "computable": "0004012",
     }.items()
 }
 RO_LOCATION = URIRef(ns.OBO + "RO_0004026")
@@ -63,6 +65,7 @@ class Criterion:
     edition: str
     message: str | None
     variable_required: bool
+    scheme: URIRef | None = None
 
     @property
     def curie(self) -> str:
@@ -96,6 +99,21 @@ class Criterion:
         if self.upper is not None:
             parts.append(f"{'<=' if self.upper_incl else '<'} {_num(self.upper)}")
         return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class GradingScheme:
+    """Which WHO grading applies at a group of sites (``criteria.yaml``, type NENKG:0004004)."""
+
+    iri: URIRef
+    label: str
+    sites: frozenset[URIRef]
+    computable: bool
+    message: str | None
+
+    @property
+    def curie(self) -> str:
+        return ns.contract(str(self.iri)) or str(self.iri)
 
 
 def _num(d: Decimal) -> str:
@@ -161,6 +179,14 @@ class Knowledge:
                 self.parents[s].add(o)
                 self.parents[o].add(s)
         self.criteria = self._read_criteria()
+        self.schemes = [
+            GradingScheme(
+                iri=s, label=str(graph.value(s, RDFS.label)), sites=frozenset(graph.objects(s, P["site_scope"])),
+                computable=bool(graph.value(s, P["computable"]) is not None and graph.value(s, P["computable"]).toPython()),
+                message=str(graph.value(s, P["message"])) if graph.value(s, P["message"]) is not None else None,
+            )
+            for s in sorted(graph.subjects(RDF.type, SCHEME))
+        ]
         self.columns = {str(c): p for p, c in graph.subject_objects(P["csv_column"])}
         self._column_of = {p: c for c, p in self.columns.items()}
         self.definitions = {
@@ -203,6 +229,7 @@ class Knowledge:
                     sites=frozenset(g.objects(c, P["site_scope"])), differentiation=val("diff_scope"),
                     edition=str(val("edition") or ""), message=str(val("message")) if val("message") else None,
                     variable_required=bool(val("variable_required") and val("variable_required").toPython()),
+                    scheme=val("scheme"),
                 ))
         if not out:
             raise ValueError("the graph holds no classification criteria (is it a NENKG release?)")
@@ -247,6 +274,18 @@ class Knowledge:
 
     def column(self, prop: URIRef) -> str:
         return self._column_of.get(prop, str(prop))
+
+    def scheme_for(self, site_closure: frozenset[URIRef]) -> GradingScheme | None:
+        """The grading scheme of a site: among the schemes whose site scope holds the site (or a
+        site it is part of), the one scoped most narrowly (a salivary gland is head and neck,
+        not digestive system, if the anatomy counts it in both)."""
+        best, depth = None, -1
+        for scheme in self.schemes:
+            for site in scheme.sites & site_closure:
+                d = len(self.ancestors(site))
+                if d > depth or (d == depth and best is not None and str(scheme.iri) < str(best.iri)):
+                    best, depth = scheme, d
+        return best
 
     # -- realisation -------------------------------------------------------------------------------
     def realise(self, types: frozenset, facts: tuple) -> tuple[URIRef, ...]:
@@ -363,7 +402,11 @@ class Classifier:
         graded = False
         grade: URIRef | None = None
 
-        in_scope = [c for c in k.criteria if c.in_scope(sites, rec.differentiation)]
+        # the site's grading scheme decides which grading criteria apply: never another site's
+        scheme = k.scheme_for(sites)
+        in_scope = [c for c in k.criteria if c.in_scope(sites, rec.differentiation)
+                    and (c.kind != GRADING or c.scheme is None or (scheme is not None and c.scheme == scheme.iri))]
+        grading = [c for c in in_scope if c.kind == GRADING]
         # 1. categories fixed by the site (outside the G1-G3 scheme, or outside NENs)
         site_rules = [c for c in in_scope if c.kind == CATEGORY and c.variable == k.columns.get("primary_site") and c.sites]
         if site_rules:
@@ -373,6 +416,8 @@ class Classifier:
             out.reason.append(f"site -> {k.label(rule.assigns)} [{rule.curie}]")
             if rec.differentiation is not None:
                 modifiers.add(rec.differentiation)
+            if grading:
+                grade = self._grade_named_tumour(rec, grading, out)
         else:
             if rec.differentiation is None:
                 raise RejectRecord("differentiation", "required to classify a neuroendocrine neoplasm at this site (well, poor or mixed)")
@@ -381,8 +426,10 @@ class Classifier:
             grade, graded = self._categories(rec, in_scope, types, modifiers, out)
             if not graded and rec.differentiation is not None and any(
                 c.kind == GRADING and c.differentiation == rec.differentiation for c in k.criteria
-            ) and not any(c.kind == GRADING for c in in_scope):
+            ) and not grading and (scheme is None or scheme.computable):
                 out.warnings.append(f"no WHO grading criteria for a {k.label(rec.differentiation)} tumour at {k.label(rec.primary_site)}; not graded")
+        if scheme is not None and not scheme.computable and scheme.message:
+            out.reason.append(f"{scheme.message} [{scheme.curie}]")
         # 2. consistency warnings
         for c in in_scope:
             if c.kind == CONSISTENCY:
@@ -459,6 +506,25 @@ class Classifier:
         if grading and rec.differentiation is not None:
             grade, graded = self._grade(rec, grading, out)
         return grade, graded
+
+    def _grade_named_tumour(self, rec: Record, grading: list[Criterion], out: Outcome) -> URIRef | None:
+        """Grade a tumour that its site names (such as medullary thyroid carcinoma) by its own
+        scheme. The grade is optional: with none of the scheme's fields there is no grade, and
+        the lowest grade, which needs every finding to be low, is given only when every field
+        of the scheme is present; a single high finding is enough for a higher grade."""
+        k = self.k
+        variables = sorted({c.variable for c in grading})
+        present = [v for v in variables if rec.value(k.column(v)) is not None]
+        if not present:
+            out.reason.append(f"not graded: none of {', '.join(k.column(v) for v in variables)} given")
+            return None
+        grade, _ = self._grade(rec, grading, out)
+        lowest = min((k.rank.get(c.assigns, 0) for c in grading if c.assigns in k.rank), default=0)
+        if grade is not None and k.rank.get(grade, 0) == lowest and len(present) < len(variables):
+            missing = [k.column(v) for v in variables if v not in present]
+            out.warnings.append(f"{k.label(grade)} needs every finding of the scheme; {', '.join(missing)} missing; not graded")
+            return None
+        return grade
 
     def _grade(self, rec: Record, grading: list[Criterion], out: Outcome):
         k = self.k

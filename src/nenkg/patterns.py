@@ -18,7 +18,8 @@ Pattern file keys:
 
 Besides its variables a table may give, per row: ``label`` (overrides the template's label),
 ``synonyms`` (``|``-separated, each ``scope: text`` or plain text for an exact synonym),
-``exact``, ``close``, ``broad``, ``narrow``, ``related``, ``dbxref`` (space-separated CURIEs),
+``exact``, ``close``, ``broad``, ``narrow``, ``related``, ``dbxref`` (space-separated CURIEs; an
+ICD-O code in ``dbxref`` replaces the pattern's ICD-O codes),
 ``sources`` (space-separated keys of ``sources:`` blocks, added to the definition's and the
 term's sources) and ``comment``. An empty cell is no value.
 
@@ -216,6 +217,9 @@ def _expand_row(template: dict, variables: dict[str, str], row: dict[str, str], 
     if synonyms:
         term["synonyms"] = synonyms
     xrefs = dict(term.get("xrefs") or {})
+    if any(x.startswith("ICDO:") for x in row.get("dbxref", "").split()):
+        # a row's own ICD-O morphology code replaces the pattern's (cauda equina NET: 8693/3)
+        xrefs["dbxref"] = [x for x in xrefs.get("dbxref", []) if not str(x).startswith("ICDO:")]
     for kind in ("exact", "close", "broad", "narrow", "related", "dbxref"):
         ids = row.get(kind, "").split()
         if ids:
