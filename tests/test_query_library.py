@@ -236,7 +236,8 @@ def test_nens_in_adrenal_gland_and_paraganglia(library, query_store):
     assert rows(adrenal, "class", "site") == {("NENKG:0000351", "UBERON:0001236"), ("NENKG:0000357", "UBERON:0001236")}
     para = library.run(query_store, "nens-in-organ", {"organ": "UBERON:0034978"})
     assert col(para, "class") == {"NENKG:0000352", "NENKG:0000353", "NENKG:0000354", "NENKG:0000355", "NENKG:0000356"}
-    assert library.run(query_store, "nens-in-organ", {"organ": "UBERON:0002046"}).column("class") == ["NENKG:0000370"]
+    # thyroid: MTC and (since the hereditary rows of the 2026-11 audit) hereditary MTC, sorted by label
+    assert library.run(query_store, "nens-in-organ", {"organ": "UBERON:0002046"}).column("class") == ["NENKG:0000490", "NENKG:0000370"]
 
 
 def test_organ_parts(library, query_store):
@@ -276,8 +277,9 @@ def test_functioning_pancreatic_and_duodenal_tumours(library, query_store):
         ("NENKG:0000126", "CHEBI:80331", "NENKG:0000505"),   # pancreatic VIPoma: WDHA
     }
     insulinoma = {d["phenotype"] for d in r.dicts() if d["class"] == "NENKG:0000114"}
+    # seizure is a possible, not a universal, feature (may_present_with since the 2026-11 audit)
     assert insulinoma == {"HP:0000825", "HP:0001943", "HP:0001337", "HP:0000975", "HP:0001962",
-                          "HP:0002321", "HP:0001250", "HP:0012378"}
+                          "HP:0002321", "HP:0012378"}
     vipoma = {d["phenotype"] for d in r.dicts() if d["class"] == "NENKG:0000126"}
     assert vipoma == {"HP:0005208", "HP:0002900", "HP:0032448", "HP:0001944"}
     # the duodenal somatostatin-producing NET causes no syndrome, so it is not functioning
@@ -299,21 +301,26 @@ def test_carcinoid_syndrome_causes_and_phenotypes(library, query_store):
     assert rows(r, "tumour", "how", "statedOn") == {
         ("NENKG:0000124", "causes", "NENKG:0000124"), ("NENKG:0000124", "produces serotonin", "NENKG:0000124"),
         ("NENKG:0000002", "may present with", "NENKG:0000002"), ("NENKG:0000173", "may present with", "NENKG:0000173")}
-    assert col(r, "phenotype") == {"HP:0031284", "HP:0002014", "HP:0002574", "HP:4000007", "HP:0030828",
-                                   "HP:0001962", "HP:6000756"}
+    # constant phenotypes only: bronchoconstriction, wheezing and palpitations are possible
+    # presentations (may_present_with) since the 2026-11 audit
+    assert col(r, "phenotype") == {"HP:0031284", "HP:0002014", "HP:0002574", "HP:6000756"}
     # Zollinger-Ellison: gastrinoma by definition, and its pancreatic and duodenal subclasses
     zes = library.run(query_store, "carcinoid-syndrome-causes", {"syndrome": "NENKG:0000504"})
     assert col(zes, "tumour") == {"NENKG:0000115", "NENKG:0000116", "NENKG:0000117"}
     assert col(zes, "statedOn") == {"NENKG:0000115"}
     anyone = library.run(query_store, "carcinoid-syndrome-causes", {"syndrome": "NENKG:0000500"})
     assert {"NENKG:0000020", "NENKG:0000351", "NENKG:0000119", "NENKG:0000124"} <= col(anyone, "tumour")
+    # pheochromocytoma is not functioning by definition: it may cause the catecholamine syndrome
+    catecholamine = library.run(query_store, "carcinoid-syndrome-causes", {"syndrome": "NENKG:0000510"})
+    assert ("NENKG:0000351", "may cause", "NENKG:0000351") in rows(catecholamine, "tumour", "how", "statedOn")
+    assert ("NENKG:0000351", "causes") not in rows(catecholamine, "tumour", "how")
     assert "NENKG:0000113" not in col(anyone, "tumour")  # non-functioning pNET
     ph = library.run(query_store, "syndrome-phenotypes")
     assert rows(ph, "relation", "feature") == {
         ("has phenotype", "HP:0031284"), ("has phenotype", "HP:0002014"), ("has phenotype", "HP:0002574"),
-        ("has phenotype", "HP:4000007"), ("has phenotype", "HP:0030828"), ("has phenotype", "HP:0001962"),
+        ("may present with", "HP:4000007"), ("may present with", "HP:0030828"), ("may present with", "HP:0001962"),
         ("has phenotype", "HP:6000756"),
-        ("causes condition", "NENKG:0000502"), ("causes condition", "NENKG:0000503"),
+        ("may cause condition", "NENKG:0000502"), ("may cause condition", "NENKG:0000503"),
     }
     crisis = library.run(query_store, "syndrome-phenotypes", {"syndrome": "NENKG:0000503"})
     assert rows(crisis, "relation", "feature") == {("has phenotype", "HP:0002615"),
@@ -328,7 +335,7 @@ def test_hereditary_predispositions(library, query_store):
     got = rows(r, "syndrome", "gene", "tumour")
     men1 = {t for s, g, t in got if s == "NENKG:0000701"}
     assert men1 == {"NENKG:0000001", "NENKG:0000111", "NENKG:0000115", "NENKG:0000117", "NENKG:0000114",
-                    "NENKG:0000118", "NENKG:0000143", "NENKG:0000321", "NENKG:0000301"}
+                    "NENKG:0000118", "NENKG:0000143", "NENKG:0000321", "NENKG:0000301", "NENKG:0000390"}
     assert {g for s, g, t in got if s == "NENKG:0000701"} == {"HGNC:7010"}          # MEN1
     assert {g for s, g, t in got if s == "NENKG:0000703"} == {"HGNC:9967"}          # MEN2A inherits RET
     assert {g for s, g, t in got if s == "NENKG:0000705"} == {"HGNC:1785"}          # MEN4: CDKN1B
@@ -348,6 +355,9 @@ def test_syndromes_predisposing_to_ppgl(library, query_store):
         ("NENKG:0000706", "HGNC:12687"), ("NENKG:0000708", "HGNC:7765"), ("NENKG:0000710", None),
         ("NENKG:0000720", "HGNC:10683"), ("NENKG:0000721", "HGNC:26034"), ("NENKG:0000722", "HGNC:10682"),
         ("NENKG:0000723", "HGNC:10681"), ("NENKG:0000724", "HGNC:10680"),
+        # further PPGL genes (2026-11 audit item 7): MAX, TMEM127, FH, EPAS1, EGLN1
+        ("NENKG:0000725", "HGNC:6913"), ("NENKG:0000726", "HGNC:26038"), ("NENKG:0000727", "HGNC:3700"),
+        ("NENKG:0000728", "HGNC:3374"), ("NENKG:0000729", "HGNC:1232"),
     }
     mtc = library.run(query_store, "syndromes-predisposing-to", {"tumour": "NENKG:0000370"})
     assert col(mtc, "syndrome") == {"NENKG:0000702", "NENKG:0000703", "NENKG:0000704"}
@@ -439,6 +449,9 @@ def test_seed_symptoms(library, query_store):
                                                              "NENKG:0000508"}
     assert {(c, h) for s, c, h in causes if s in ("HP:0001337", "HP:0002321")} == {("NENKG:0000506", "CHEBI:145810")}
     assert {(c, h) for s, c, h in causes if s == "HP:0000988"} == {("NENKG:0000507", "CHEBI:5391")}
+    # frequent urination and thirst: possible features of glucagonoma (may_present_with) and
+    # somatostatinoma syndrome, both still found as causes
+    assert {c for s, c, h in causes if s in ("HP:0100515", "HP:0001959")} == {"NENKG:0000507", "NENKG:0000508"}
     assert {c for s, c, h in causes if s in general} == {None}
     assert ("HP:0001337", "shakiness") in rows(r, "symptom", "seedWording")
 
@@ -507,7 +520,7 @@ def test_classes_without_xrefs(library, query_store):
 def test_icdo_morphology_codes(library, query_store):
     r = library.run(query_store, "icdo-morphology-codes")
     assert col(r, "code") == {"8013/3", "8041/3", "8150/3", "8151/3", "8154/3", "8240/3", "8246/3", "8247/3",
-                              "8249/3", "8345/3", "8370/3", "8680/3", "8700/3"}
+                              "8249/3", "8272/3", "8345/3", "8370/3", "8680/3", "8700/3"}
     assert ("8247/3", "NENKG:0000340") in rows(r, "code", "class")   # Merkel cell carcinoma
     assert ("8151/3", "NENKG:0000114") in rows(r, "code", "class")   # insulinoma
     assert {c for code, c in rows(r, "code", "class") if code == "8246/3"} == {

@@ -108,7 +108,9 @@ CLAIMS = [
     ("mayo-28", MAYO, "risk factor: MEN 2", restriction("NENKG:0000702", "NENKG:0003001", "NENKG:0000001")),
     ("mayo-29", MAYO, "risk factor: von Hippel-Lindau disease", restriction("NENKG:0000706", "NENKG:0003001", "NENKG:0000001")),
     ("mayo-30", MAYO, "risk factor: tuberous sclerosis", restriction("NENKG:0000707", "NENKG:0003001", "NENKG:0000001")),
-    ("mayo-31", MAYO, "risk factor: neurofibromatosis", restriction("NENKG:0000709", "NENKG:0003001", "NENKG:0000001")),
+    # neurofibromatosis: the predisposition is held by NF1 only; the umbrella keeps the page's word as a comment
+    ("mayo-31", MAYO, "risk factor: neurofibromatosis", restriction("NENKG:0000708", "NENKG:0003001", "NENKG:0000001")),
+    ("mayo-31b", MAYO, "risk factor: neurofibromatosis (umbrella)", annotation("NENKG:0000709", COMMENT, "Mayo Clinic page names neurofibromatosis")),
     ("mayo-32", MAYO, "associated procedure: chemotherapy", restriction("NENKG:0000001", "NENKG:0003003", "NENKG:0000856")),
     ("mayo-33", MAYO, "associated procedure: palliative care", restriction("NENKG:0000001", "NENKG:0003003", "NENKG:0000865")),
     ("mayo-34", MAYO, "associated procedure: radiation therapy", restriction("NENKG:0000001", "NENKG:0003003", "NENKG:0000853")),
