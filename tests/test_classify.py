@@ -66,7 +66,7 @@ CASES = [
     ("pancreas", "poor", "15", "", "", {"cytology": "large cell"}, "pancreatic large cell neuroendocrine carcinoma", "", "unusual for a neuroendocrine carcinoma"),
     ("pancreas", "poor", "85", "", "", {}, "pancreatic neuroendocrine carcinoma", "", None),
     # MiNEN only when each component is at least 30 %
-    ("colon", "mixed", "", "", "", {"ne_component_percent": "30"}, "digestive system mixed neuroendocrine-non-neuroendocrine neoplasm", "", None),
+    ("colon", "mixed", "", "", "", {"ne_component_percent": "30"}, "colorectal mixed neuroendocrine-non-neuroendocrine neoplasm", "", None),
     ("pancreas", "mixed", "", "", "", {"ne_component_percent": "70"}, "pancreatic mixed neuroendocrine-non-neuroendocrine neoplasm", "", None),
     ("colon", "mixed", "", "", "", {"ne_component_percent": "29"}, "", "", "not a MiNEN"),
     ("colon", "mixed", "", "", "", {"ne_component_percent": "71"}, "colonic neuroendocrine neoplasm", "", "not a MiNEN"),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from nenkg.library import PARAM_TYPES
+from nenkg.patterns import read_sites, read_tsv
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
@@ -27,6 +28,28 @@ def library_files() -> list[Path]:
 
 def rows(result, *columns: str) -> set[tuple]:
     return {tuple(d[c] for c in columns) for d in result.dicts()}
+
+
+PATTERNS = Path(__file__).resolve().parent.parent / "ontology" / "src" / "patterns"
+
+
+def generated(*sites: str, tables: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+    """(class, site) of the pattern-generated classes at these sites (site keys of sites.tsv:
+    an UBERON CURIE, or a group whose location names the sites), from the pattern tables."""
+    site_table, _ = read_sites(PATTERNS / "sites.tsv")
+    out = set()
+    for table in sorted(PATTERNS.glob("*.tsv")):
+        if table.name == "sites.tsv" or (tables and table.stem not in tables):
+            continue
+        for _, row in read_tsv(table)[1]:
+            for site in re.findall(r"UBERON:\d+", site_table[row["site"]].location):
+                if site in sites:
+                    out.add((row["id"], site))
+    return out
+
+
+SITE_CURIES = tuple(k for k in read_sites(PATTERNS / "sites.tsv")[0] if k.startswith("UBERON:"))
+SITE_CURIES += ("UBERON:0001707", "UBERON:0001825")  # the sinonasal group
 
 
 def col(result, column: str) -> set:
@@ -183,7 +206,8 @@ def test_grading_thresholds(library, query_store):
 
 def test_classes_of_grade(library, query_store):
     g3 = library.run(query_store, "classes-of-grade")
-    assert col(g3, "class") == {"NENKG:0000006", "NENKG:0000105", "NENKG:0000132", "NENKG:0000149"}
+    assert col(g3, "class") == {"NENKG:0000006", "NENKG:0000105", "NENKG:0000132", "NENKG:0000149",
+                                "NENKG:0000423"}  # laryngeal NET G3 (WHO head and neck 2022)
     g1 = library.run(query_store, "classes-of-grade", {"grade": "NENKG:0002001"})
     assert {"NENKG:0000004", "NENKG:0000302", "NENKG:0000322", "NENKG:0000130", "NENKG:0000176"} <= col(g1, "class")
     assert "NENKG:0000010" not in col(g1, "class")  # carcinoid is G1 or G2, not G1
@@ -199,7 +223,7 @@ PANCREATIC = {"NENKG:0000110", "NENKG:0000111", "NENKG:0000112", "NENKG:0000113"
 
 def test_nens_in_pancreas(library, query_store):
     r = library.run(query_store, "nens-in-organ")
-    assert col(r, "class") == PANCREATIC
+    assert col(r, "class") == PANCREATIC | {c for c, _ in generated("UBERON:0001264")}
     assert col(r, "site") == {"UBERON:0001264"}
     # GEP umbrella classes (digestive system or pancreas) and site-free gastrinoma are not pancreatic
     assert not {"NENKG:0000100", "NENKG:0000101", "NENKG:0000115"} & col(r, "class")
@@ -215,7 +239,7 @@ def test_nens_in_small_intestine_through_parts(library, query_store):
         ("NENKG:0000174", "UBERON:0002108"), ("NENKG:0000175", "UBERON:0002108"),
         ("NENKG:0000172", "UBERON:0002115"), ("NENKG:0000177", "UBERON:0002115"),
         ("NENKG:0000173", "UBERON:0002116"), ("NENKG:0000176", "UBERON:0002116"),
-    }
+    } | generated("UBERON:0002108", "UBERON:0002114", "UBERON:0004913", "UBERON:0002115", "UBERON:0002116")
 
 
 def test_nens_in_large_intestine_and_unions(library, query_store):
@@ -227,7 +251,11 @@ def test_nens_in_large_intestine_and_unions(library, query_store):
                                "NENKG:0000190", "NENKG:0000191", "NENKG:0000192", "NENKG:0000200",
                                "NENKG:0000201", "NENKG:0000202", "NENKG:0000203", "NENKG:0000210",
                                "NENKG:0000211", "NENKG:0000213", "NENKG:0000214", "NENKG:0000215",
-                               "NENKG:0000216"}
+                               "NENKG:0000216"} | {c for c, _ in generated(
+                                   "UBERON:0001153", "UBERON:0001154", "UBERON:0001155", "UBERON:0001052", "UBERON:0000159")
+                                   if c != "NENKG:0000264" and c != "NENKG:0000271"} | {
+                               "NENKG:0000264", "NENKG:0000271"}  # colorectal LCNEC and MiNEN: colon or rectum
+    assert "NENKG:0000290" not in col(r, "class")  # goblet cell adenocarcinoma: at the appendix, but no NEN
 
 
 def test_nens_in_adrenal_gland_and_paraganglia(library, query_store):
@@ -235,9 +263,11 @@ def test_nens_in_adrenal_gland_and_paraganglia(library, query_store):
     # paraganglioma (paraganglion or adrenal medulla) is not wholly adrenal; adrenocortical carcinoma is no NEN
     assert rows(adrenal, "class", "site") == {("NENKG:0000351", "UBERON:0001236"), ("NENKG:0000357", "UBERON:0001236")}
     para = library.run(query_store, "nens-in-organ", {"organ": "UBERON:0034978"})
-    assert col(para, "class") == {"NENKG:0000352", "NENKG:0000353", "NENKG:0000354", "NENKG:0000355", "NENKG:0000356"}
+    assert col(para, "class") == {"NENKG:0000352", "NENKG:0000353", "NENKG:0000354", "NENKG:0000355", "NENKG:0000356",
+                                  "NENKG:0000358", "NENKG:0000361"}  # jugular and aortic bodies are paraganglia
     # thyroid: MTC and (since the hereditary rows of the 2026-11 audit) hereditary MTC, sorted by label
-    assert library.run(query_store, "nens-in-organ", {"organ": "UBERON:0002046"}).column("class") == ["NENKG:0000490", "NENKG:0000370"]
+    assert library.run(query_store, "nens-in-organ", {"organ": "UBERON:0002046"}).column("class") == [
+        "NENKG:0000490", "NENKG:0000372", "NENKG:0000371", "NENKG:0000370"]  # hereditary, high-grade, low-grade MTC, MTC
 
 
 def test_organ_parts(library, query_store):
@@ -245,13 +275,18 @@ def test_organ_parts(library, query_store):
     assert col(r, "part") == {"UBERON:0001555", "UBERON:0001043", "UBERON:0000945", "UBERON:0000160",
                               "UBERON:0002108", "UBERON:0002114", "UBERON:0004913", "UBERON:0002115",
                               "UBERON:0002116", "UBERON:0000059", "UBERON:0001153", "UBERON:0001154",
-                              "UBERON:0001155", "UBERON:0001052"}
+                              "UBERON:0001155", "UBERON:0001052", "UBERON:0000159", "UBERON:0002107",
+                              "UBERON:0002110", "UBERON:0003703"}
+    # the caecum is part of the colon (UBERON, ICD-O C18.0), the anal canal of the large intestine
+    assert ("UBERON:0001153", "part of", "UBERON:0001155") in rows(r, "part", "relation", "parent")
     assert "UBERON:0001264" not in col(r, "part")  # the pancreas is not part of the digestive system in UBERON
     para = library.run(query_store, "organ-parts", {"organ": "UBERON:0034978"})
     assert rows(para, "part", "relation", "parent") == {
         ("UBERON:0012279", "subclass of", "UBERON:0034978"),
         ("UBERON:0034979", "subclass of", "UBERON:0034978"),
         ("UBERON:0001629", "subclass of", "UBERON:0034979"),
+        ("UBERON:0034972", "subclass of", "UBERON:0034979"),
+        ("UBERON:0034971", "subclass of", "UBERON:0034979"),
     }
 
 
@@ -289,7 +324,9 @@ def test_functioning_pancreatic_and_duodenal_tumours(library, query_store):
 def test_nens_producing_hormone(library, query_store):
     r = library.run(query_store, "nens-producing-hormone")
     assert rows(r, "class", "functioning") == {("NENKG:0000120", "true"), ("NENKG:0000121", "true"),
-                                               ("NENKG:0000122", "false")}
+                                               ("NENKG:0000122", "false"),
+                                               # the D-cell NETs of the stomach and pancreas (WHO 2019)
+                                               ("NENKG:0000277", "false"), ("NENKG:0000285", "false")}
     dopamine = library.run(query_store, "nens-producing-hormone", {"hormone": "CHEBI:18243"})
     assert col(dopamine, "class") == {"NENKG:0000351", "NENKG:0000357"}
 
@@ -300,14 +337,17 @@ def test_carcinoid_syndrome_causes_and_phenotypes(library, query_store):
     # an ileal NET (MSD) may present with it
     assert rows(r, "tumour", "how", "statedOn") == {
         ("NENKG:0000124", "causes", "NENKG:0000124"), ("NENKG:0000124", "produces serotonin", "NENKG:0000124"),
-        ("NENKG:0000002", "may present with", "NENKG:0000002"), ("NENKG:0000173", "may present with", "NENKG:0000173")}
+        ("NENKG:0000002", "may present with", "NENKG:0000002"), ("NENKG:0000173", "may present with", "NENKG:0000173")} | {
+        # the serotonin-producing (EC-cell) NETs of the stomach, small intestine, appendix and colorectum
+        (c, "produces serotonin", c) for c in ("NENKG:0000278", "NENKG:0000280", "NENKG:0000282", "NENKG:0000284")}
     # constant phenotypes only: bronchoconstriction, wheezing and palpitations are possible
     # presentations (may_present_with) since the 2026-11 audit
     assert col(r, "phenotype") == {"HP:0031284", "HP:0002014", "HP:0002574", "HP:6000756"}
     # Zollinger-Ellison: gastrinoma by definition, and its pancreatic and duodenal subclasses
     zes = library.run(query_store, "carcinoid-syndrome-causes", {"syndrome": "NENKG:0000504"})
-    assert col(zes, "tumour") == {"NENKG:0000115", "NENKG:0000116", "NENKG:0000117"}
-    assert col(zes, "statedOn") == {"NENKG:0000115"}
+    # and the gastric gastrin-producing (G-cell) NET, through the hormone it makes
+    assert col(zes, "tumour") == {"NENKG:0000115", "NENKG:0000116", "NENKG:0000117", "NENKG:0000276"}
+    assert col(zes, "statedOn") == {"NENKG:0000115", "NENKG:0000276"}
     anyone = library.run(query_store, "carcinoid-syndrome-causes", {"syndrome": "NENKG:0000500"})
     assert {"NENKG:0000020", "NENKG:0000351", "NENKG:0000119", "NENKG:0000124"} <= col(anyone, "tumour")
     # pheochromocytoma is not functioning by definition: it may cause the catecholamine syndrome
@@ -471,8 +511,10 @@ def test_class_xrefs(library, query_store):
 
 def test_class_for_code(library, query_store):
     r = library.run(query_store, "class-for-code")
-    assert {"NENKG:0000002", "NENKG:0000004", "NENKG:0000010", "NENKG:0000101", "NENKG:0000302",
-            "NENKG:0000322"} <= col(r, "class")
+    assert {"NENKG:0000002", "NENKG:0000004", "NENKG:0000101", "NENKG:0000302", "NENKG:0000322",
+            "NENKG:0000421"} <= col(r, "class")
+    # carcinoid tumour groups G1 NETs with lung and thymic atypical carcinoids (8249/3): no own code
+    assert "NENKG:0000010" not in col(r, "class")
     assert col(r, "xref") == {"ICDO:8240/3"}
     assert not {"NENKG:0000005", "NENKG:0000003"} & col(r, "class")
     ncit = library.run(query_store, "class-for-code", {"code": "ncit:c3809"})
@@ -481,7 +523,8 @@ def test_class_for_code(library, query_store):
     assert rows(library.run(query_store, "class-for-code", {"code": "C95406"}), "class", "relation") == {
         ("NENKG:0000009", "skos:closeMatch"), ("NENKG:0000106", "skos:closeMatch")}
     assert col(library.run(query_store, "class-for-code", {"code": "ICDO:8154/3"}), "class") == {
-        "NENKG:0000009", "NENKG:0000106", "NENKG:0000129"}
+        "NENKG:0000009", "NENKG:0000106", "NENKG:0000129"} | {
+        c for c, _ in generated(*SITE_CURIES, tables=("mixed_neuroendocrine_non_neuroendocrine_neoplasm_by_site",))}
 
 
 def test_class_synonyms(library, query_store):
@@ -514,17 +557,21 @@ def test_find_by_name(library, query_store):
 def test_classes_without_xrefs(library, query_store):
     r = library.run(query_store, "classes-without-xrefs")
     assert col(r, "class") == {"NENKG:0000020", "NENKG:0000021", "NENKG:0000143", "NENKG:0000144",
-                               "NENKG:0000210", "NENKG:0000304"}
+                               "NENKG:0000210", "NENKG:0000304",
+                               "NENKG:0000230", "NENKG:0000233"}  # ampullary and bile duct NEN: no external class
 
 
 def test_icdo_morphology_codes(library, query_store):
     r = library.run(query_store, "icdo-morphology-codes")
-    assert col(r, "code") == {"8013/3", "8041/3", "8150/3", "8151/3", "8154/3", "8240/3", "8246/3", "8247/3",
-                              "8249/3", "8272/3", "8345/3", "8370/3", "8680/3", "8700/3"}
+    assert col(r, "code") == {"8013/3", "8041/3", "8045/3", "8150/3", "8151/3", "8152/3", "8153/3", "8154/3",
+                              "8155/3", "8156/3", "8158/3", "8240/3", "8241/3", "8243/3", "8246/3", "8247/3",
+                              "8249/3", "8272/3", "8345/3", "8370/3", "8680/3", "8690/3", "8691/3", "8692/3",
+                              "8693/3", "8700/3", "9500/3"}
     assert ("8247/3", "NENKG:0000340") in rows(r, "code", "class")   # Merkel cell carcinoma
     assert ("8151/3", "NENKG:0000114") in rows(r, "code", "class")   # insulinoma
     assert {c for code, c in rows(r, "code", "class") if code == "8246/3"} == {
-        "NENKG:0000003", "NENKG:0000102", "NENKG:0000125", "NENKG:0000145", "NENKG:0000215", "NENKG:0000221"}
+        "NENKG:0000003", "NENKG:0000102", "NENKG:0000125", "NENKG:0000145", "NENKG:0000215", "NENKG:0000221"} | {
+        c for c, _ in generated(*SITE_CURIES, tables=("neuroendocrine_carcinoma_by_site",))}
 
 
 def test_deprecated_classes(library, query_store):
@@ -554,14 +601,20 @@ def test_deprecated_classes_query_finds_a_replacement(library, tmp_path):
 
 def test_subtypes(library, query_store):
     r = library.run(query_store, "subtypes")
+    # types 1 and 2 are ECL-cell NETs (WHO 2019), so they sit below the gastric ECL-cell NET
     assert rows(r, "subtype", "parent") == {(c, "NENKG:0000141") for c in (
-        "NENKG:0000142", "NENKG:0000143", "NENKG:0000144", "NENKG:0000147", "NENKG:0000148", "NENKG:0000149")}
+        "NENKG:0000144", "NENKG:0000147", "NENKG:0000148", "NENKG:0000149",
+        "NENKG:0000276", "NENKG:0000277", "NENKG:0000278", "NENKG:0000279")} | {
+        ("NENKG:0000142", "NENKG:0000279"), ("NENKG:0000143", "NENKG:0000279")}
     minen = library.run(query_store, "subtypes", {"class": "NENKG:0000009"})
-    assert rows(minen, "subtype", "parent") == {("NENKG:0000106", "NENKG:0000009"), ("NENKG:0000129", "NENKG:0000106")}
+    digestive_sites = [s for s in SITE_CURIES if s != "UBERON:0001264"]
+    assert rows(minen, "subtype", "parent") == {("NENKG:0000106", "NENKG:0000009"), ("NENKG:0000129", "NENKG:0000106")} | {
+        (c, "NENKG:0000106") for c, _ in generated(*digestive_sites, tables=("mixed_neuroendocrine_non_neuroendocrine_neoplasm_by_site",))}
     carcinoid = library.run(query_store, "subtypes", {"class": "NENKG:0000010"})
+    # carcinoid = NET G1 (MONDO, ICD-O) or any lung or thymic carcinoid, typical or atypical
     assert {"NENKG:0000302", "NENKG:0000303", "NENKG:0000322", "NENKG:0000323", "NENKG:0000004",
-            "NENKG:0000005"} <= col(carcinoid, "subtype")
-    assert "NENKG:0000006" not in col(carcinoid, "subtype")
+            "NENKG:0000103"} <= col(carcinoid, "subtype")
+    assert not {"NENKG:0000005", "NENKG:0000006", "NENKG:0000104", "NENKG:0000131"} & col(carcinoid, "subtype")
 
 
 def test_nens_from_cell_type(library, query_store):

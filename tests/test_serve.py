@@ -53,7 +53,9 @@ def test_search_json(srv, q, label):
 
 def test_search_icdo_code(srv):
     labels = [h["label"] for h in json.loads(srv.get("/search?q=8240/3", "application/json").body)["results"]]
-    assert "carcinoid tumour" in labels
+    assert "ampullary neuroendocrine tumour" in labels and len(labels) == 20  # many classes carry 8240/3
+    labels = [h["label"] for h in json.loads(srv.get("/search?q=8247/3", "application/json").body)["results"]]
+    assert labels[0] == "Merkel cell carcinoma"
 
 
 def test_search_html_and_empty(srv):
