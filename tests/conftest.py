@@ -34,6 +34,55 @@ def release_graph(built) -> Graph:
     return Graph().parse(built / "ontology" / "nenkg.owl", format="xml")
 
 
+@pytest.fixture(scope="session")
+def ancestors(release_graph):
+    """Ancestors of a class (IRI or CURIE) in the release: asserted and inferred named
+    superclasses, and named equivalents, transitively (the class itself only through a cycle)."""
+    from collections import defaultdict
+
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, RDFS
+
+    from nenkg import namespaces as ns
+
+    parents = defaultdict(set)
+    for s, o in release_graph.subject_objects(RDFS.subClassOf):
+        if isinstance(o, URIRef):
+            parents[s].add(o)
+    for s, o in release_graph.subject_objects(OWL.equivalentClass):
+        if isinstance(o, URIRef):
+            parents[s].add(o)
+            parents[o].add(s)
+
+    def closure(node) -> set:
+        start = node if isinstance(node, URIRef) else URIRef(ns.expand(node))
+        seen, todo = set(), [start]
+        while todo:
+            for p in parents[todo.pop()] - seen:
+                seen.add(p)
+                todo.append(p)
+        return seen
+
+    return closure
+
+
+@pytest.fixture(scope="session")
+def knowledge(release_graph):
+    """The classifier's knowledge read from the fresh release."""
+    from nenkg.grading import Knowledge
+
+    return Knowledge(release_graph)
+
+
+def classify_fields(knowledge, **fields):
+    """Parse one record given as field texts and classify it (the per-record path)."""
+    from nenkg.grading import Classifier
+    from nenkg.records import RecordReader
+
+    raw = {"record_id": "case", **{k: str(v) for k, v in fields.items()}}
+    return Classifier(knowledge).classify(RecordReader(knowledge).parse(raw))
+
+
 def write_project(root: Path, modules: dict[str, str], header_extra: str = "") -> Path:
     """A tiny project with the given YAML modules (name -> text) after the real header files."""
     src = root / "ontology" / "src"

@@ -15,22 +15,15 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal, URIRef
 
-from conftest import ROOT
+from conftest import ROOT, classify_fields
 from nenkg import namespaces as ns
-from nenkg.grading import P, Classifier, Knowledge, RejectRecord
-from nenkg.records import COLUMNS, OUTPUT_COLUMNS, RecordReader
+from nenkg.grading import P, Knowledge, RejectRecord
+from nenkg.records import COLUMNS, OUTPUT_COLUMNS
 
 NENKG = ns.ENTITY_PREFIXES["NENKG"]
 
 
-@pytest.fixture(scope="module")
-def knowledge(release_graph):
-    return Knowledge(release_graph)
-
-
-def classify(knowledge, **fields):
-    raw = {"record_id": "case", **{k: str(v) for k, v in fields.items()}}
-    return Classifier(knowledge).classify(RecordReader(knowledge).parse(raw))
+classify = classify_fields
 
 
 # site, differentiation, ki67, mitoses, necrosis, extra fields -> category, grade, warning fragment

@@ -7,7 +7,6 @@ pituitary neuroendocrine tumour and hereditary MTC. All run on the release built
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 
 import pytest
 from rdflib import URIRef
@@ -44,25 +43,6 @@ def restrictions(g, cls: str) -> set[tuple[URIRef, URIRef]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def ancestors(release_graph):
-    parents = defaultdict(set)
-    for s, o in release_graph.subject_objects(RDFS.subClassOf):
-        if isinstance(o, URIRef):
-            parents[s].add(o)
-    for s, o in release_graph.subject_objects(OWL.equivalentClass):
-        if isinstance(o, URIRef):
-            parents[s].add(o)
-            parents[o].add(s)
-
-    def closure(curie: str) -> set[URIRef]:
-        seen, todo = set(), [u(curie)]
-        while todo:
-            for p in parents[todo.pop()] - seen:
-                seen.add(p)
-                todo.append(p)
-        return seen
-    return closure
 
 
 # --- item 1 / row 92: only NF1 predisposes ---------------------------------------------------

@@ -3,7 +3,6 @@ written from the WHO classification, and disjointness proved by the reasoner its
 
 from __future__ import annotations
 
-from collections import defaultdict
 
 import pytest
 from rdflib import URIRef
@@ -66,27 +65,6 @@ NOT_SUBSUMED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ancestors(release_graph):
-    parents = defaultdict(set)
-    for s, o in release_graph.subject_objects(RDFS.subClassOf):
-        if isinstance(o, URIRef):
-            parents[s].add(o)
-    for s, o in release_graph.subject_objects(OWL.equivalentClass):
-        if isinstance(o, URIRef):
-            parents[s].add(o)
-            parents[o].add(s)
-
-    def closure(node):
-        seen, todo = set(), [node]
-        while todo:
-            for p in parents[todo.pop()]:
-                if p not in seen:
-                    seen.add(p)
-                    todo.append(p)
-        return seen
-
-    return closure
 
 
 def iri(name: str) -> URIRef:

@@ -7,11 +7,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
-from conftest import ROOT
+from conftest import ROOT, classify_fields
 from nenkg import namespaces as ns
-from nenkg.grading import Classifier, Knowledge
 from nenkg.patterns import read_sites, read_tsv
-from nenkg.records import RecordReader
 
 PATTERNS = ROOT / "ontology" / "src" / "patterns"
 SITES, _ = read_sites(PATTERNS / "sites.tsv")
@@ -33,14 +31,7 @@ def pattern_rows():
                 yield pytest.param(row["id"], row["site"], diff, cytology, id=f"{table.split('_by_')[0]}:{row['site']}")
 
 
-@pytest.fixture(scope="module")
-def knowledge(release_graph):
-    return Knowledge(release_graph)
-
-
-def classify(knowledge, **fields):
-    raw = {"record_id": "case", **{k: str(v) for k, v in fields.items()}}
-    return Classifier(knowledge).classify(RecordReader(knowledge).parse(raw))
+classify = classify_fields
 
 
 @pytest.mark.parametrize("cls, site, diff, cytology", list(pattern_rows()))
@@ -83,6 +74,8 @@ SCHEME_CASES = [
     # no WHO thresholds in these fields at the site: no grade and a warning
     ("uterine cervix", "well", "30", "25", "none", "cervical neuroendocrine tumour", "", "no WHO grading criteria"),
     ("kidney", "well", "1", "1", "none", "renal neuroendocrine tumour", "", "no WHO grading criteria"),
+    # a bronchial carcinoid is a lung carcinoid (WHO 2021; audit X3); the caecum counts with the colon
+    ("bronchus", "well", "", "1", "none", "lung typical carcinoid", "G1", "NENKG:0004113"),
     # the digestive scheme still grades the new digestive sites
     ("caecum", "well", "1", "1", "", "caecal neuroendocrine tumour G1", "G1", "NENKG:0004101"),
     ("anal canal", "well", "25", "1", "", "anal canal neuroendocrine tumour", "G3", "NENKG:0004103"),
