@@ -17,7 +17,9 @@ Pattern file keys:
 ``term``          the template: any keys of a term entry; every string in it may use ``{var}``
 
 Besides its variables a table may give, per row: ``label`` (overrides the template's label),
-``synonyms`` (``|``-separated, each ``scope: text`` or plain text for an exact synonym),
+``synonyms`` (``|``-separated, each ``scope: text`` with scope ``exact``, ``related``, ``narrow``,
+``broad`` or ``abbreviation`` (an exact synonym typed as abbreviation), or plain text for an exact
+synonym; a row's synonym wins over the template's of the same text),
 ``exact``, ``close``, ``broad``, ``narrow``, ``related``, ``dbxref`` (space-separated CURIEs; an
 ICD-O code in ``dbxref`` replaces the pattern's ICD-O codes),
 ``sources`` (space-separated keys of ``sources:`` blocks, added to the definition's and the
@@ -202,7 +204,11 @@ def _expand_row(template: dict, variables: dict[str, str], row: dict[str, str], 
     row_synonyms = []
     for text in filter(None, (s.strip() for s in row.get("synonyms", "").split("|"))):
         scope, _, rest = text.partition(":")
-        syn = {scope.strip(): rest.strip()} if scope.strip() in _SCOPES and rest.strip() else {"exact": text}
+        scope = scope.strip()
+        if scope == "abbreviation" and rest.strip():
+            syn = {"exact": rest.strip(), "abbreviation": True}
+        else:
+            syn = {scope: rest.strip()} if scope in _SCOPES and rest.strip() else {"exact": text}
         syn["__line__"] = line
         row_synonyms.append(syn)
     # the row's synonyms first (they are specific to the class), then the template's; a text that
