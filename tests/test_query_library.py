@@ -34,17 +34,17 @@ PATTERNS = Path(__file__).resolve().parent.parent / "ontology" / "src" / "patter
 
 
 def generated(*sites: str, tables: tuple[str, ...] = ()) -> set[tuple[str, str]]:
-    """(class, site) of the pattern-generated classes at these sites (site keys of sites.tsv:
-    an UBERON CURIE, or a group whose location names the sites), from the pattern tables."""
+    """(class, site) of the pattern-generated classes whose sites are all among these (a site key
+    of sites.tsv is an UBERON CURIE, or a group whose location names several), from the tables."""
     site_table, _ = read_sites(PATTERNS / "sites.tsv")
     out = set()
     for table in sorted(PATTERNS.glob("*.tsv")):
         if table.name == "sites.tsv" or (tables and table.stem not in tables):
             continue
         for _, row in read_tsv(table)[1]:
-            for site in re.findall(r"UBERON:\d+", site_table[row["site"]].location):
-                if site in sites:
-                    out.add((row["id"], site))
+            located = re.findall(r"UBERON:\d+", site_table[row["site"]].location)
+            if set(located) <= set(sites):  # a class of a group of sites lies in all of them
+                out.update((row["id"], site) for site in located)
     return out
 
 
