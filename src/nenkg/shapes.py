@@ -24,8 +24,9 @@ from rdflib.term import Node
 from . import namespaces as ns
 from .errors import NenkgError
 from .report import Finding, Report, shorten_iri
+from .resources import shapes_dir
 
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+SHAPES_DIR = shapes_dir()
 SHAPES_NS = "https://w3id.org/nenkg/shapes#"
 SEVERITY_LEVEL = {SH.Violation: "ERROR", SH.Warning: "WARN", SH.Info: "INFO"}
 _REGEX_SPECIAL = re.compile(r"([.?*+^$()\[\]{}|\\])")

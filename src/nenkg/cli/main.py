@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import NenkgError, SourceErrors
+from ..resources import SOURCE_HEADER, data_root, find_source_tree, is_source_tree
 from . import build as build_cmd
 from . import check as check_cmd
 from . import classify as classify_cmd
@@ -20,24 +21,37 @@ from . import query as query_cmd
 from . import serve as serve_cmd
 
 
-def find_root(start: Path) -> Path:
-    """The project root: the nearest folder (upwards) holding ontology/src/nenkg.yaml."""
-    for folder in (start, *start.parents):
-        if (folder / "ontology" / "src" / "nenkg.yaml").is_file():
-            return folder
-    raise NenkgError(f"no ontology/src/nenkg.yaml found in {start} or its parents (use --root)")
+ROOT_HELP = ("project root, a source tree holding ontology/src/nenkg.yaml (default: found upwards from the "
+             "current folder; without one, the release, queries and shapes of the installed package are used)")
+
+
+def resolve_root(args: argparse.Namespace) -> None:
+    """Set ``args.root`` (the folder laid out like the repository that the command reads) and
+    ``args.source_tree`` (whether it holds the sources). ``build``, and ``check`` of the sources,
+    need a source tree; the other commands use the packaged data when there is none."""
+    root = args.root.resolve() if args.root else find_source_tree(Path.cwd())
+    args.source_tree = root is not None and is_source_tree(root)
+    if not args.source_tree and args.command == "build":
+        where = f"in {root}" if root else f"in {Path.cwd()} or its parents"
+        raise NenkgError(f"nenkg build needs a source tree: no {SOURCE_HEADER} {where} "
+                         "(run it in a checkout of the repository or give --root DIR)")
+    args.root = root or data_root()
+    if not args.source_tree and args.command == "check" and args.path is None:
+        args.path = args.root / "ontology" / "nenkg.owl"  # no sources to check: the release
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nenkg", description="NENKG knowledge graph tools")
     parser.add_argument("--version", action="version", version=f"nenkg {__version__}")
-    parser.add_argument("--root", type=Path, help="project root (default: found upwards from the current folder)")
+    parser.add_argument("--root", type=Path, help=ROOT_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     build_cmd.register(sub)
     check_cmd.register(sub)
     classify_cmd.register(sub)
     query_cmd.register(sub)
     serve_cmd.register(sub)
+    for command in sub.choices.values():  # --root is accepted after the subcommand as well
+        command.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=ROOT_HELP)
     return parser
 
 
@@ -45,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        args.root = (args.root or find_root(Path.cwd())).resolve()
+        resolve_root(args)
         return args.func(args)
     except SourceErrors as exc:
         for err in exc.errors:
