@@ -136,7 +136,13 @@ def test_commands_in_an_empty_folder(venv, empty):
     assert rows[2].startswith("r2,classified,")
     assert "2 records in, 2 classified, 0 rejected" in r.stderr
 
-    assert sorted(p.name for p in empty.iterdir()) == ["records.csv"]  # nothing written there
+    r = nenkg(venv, empty, "load", "--store", "store", "records.csv")
+    assert r.returncode == 0, r.stderr
+    assert "https://w3id.org/nenkg/nenkg.owl: " in r.stdout and "2 classified, 0 rejected" in r.stdout
+    r = nenkg(venv, empty, "query", "record-counts-by-site", "--store", "store", "--format", "csv")
+    assert r.returncode == 0 and "ileum" in r.stdout.lower(), r.stderr
+
+    assert sorted(p.name for p in empty.iterdir()) == ["records.csv", "store"]  # nothing else written there
 
 
 def test_build_needs_a_source_tree(venv, empty):
