@@ -17,7 +17,7 @@ def cli_env() -> dict[str, str]:
 
 
 def nenkg(*args: str, cwd: Path = ROOT, timeout: float = 300, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*NENKG, *args], cwd=cwd, capture_output=True, text=True, env=cli_env(),
+    return subprocess.run([*NENKG, *args], cwd=cwd, capture_output=True, text=True, env=cli_env(), check=False,
                           timeout=timeout, input=input)
 
 

@@ -76,7 +76,7 @@ def test_allow_service_runs_the_federated_query(tmp_path):
     thread.start()
     try:
         rq = tmp_path / "service.rq"
-        rq.write_text("SELECT ?s WHERE { SERVICE <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }\n" % server.server_port,
+        rq.write_text(f"SELECT ?s WHERE {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ ?s ?p ?o }} }}\n",
                       encoding="utf-8")
         proc = nenkg("query", str(rq), "--format", "csv", "--allow-service", "--timeout", "60")
         assert proc.returncode == 0, proc.stderr
