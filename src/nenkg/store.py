@@ -237,15 +237,19 @@ class EmbeddedStore(Store):
         bound = bind_values(text, bindings or {})
 
         def work() -> QueryResult:
+            res = None
             try:
                 res = self.ox.query(bound, use_default_graph_as_union=True)
+                return _from_oxigraph(res)  # solutions are computed (and SERVICE called) while read
             except SyntaxError as exc:
                 if bound is not text:
                     query_kind(text)  # report the error where it is in the query as written
                 raise _syntax_error(exc) from None
             except OSError as exc:
-                raise StoreError(f"query failed: {exc}") from None
-            return _from_oxigraph(res)
+                message = f"query failed: {exc}"
+            # drop Oxigraph's solutions in the thread that made them (they cannot be sent to another)
+            res = None
+            raise StoreError(message)
 
         return _run_with_timeout(work, timeout)
 
