@@ -14,7 +14,18 @@ import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from serve_util import http
-from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    RDFXML,
+    TSV,
+    TURTLE,
+    XML,
+    SPARQLWrapper,
+)
 
 NET = "https://w3id.org/nenkg/NENKG_0000002"  # neuroendocrine tumour
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
