@@ -26,9 +26,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from typing import Union
 
 import pyoxigraph as ox
 
@@ -111,7 +112,7 @@ class QueryResult:
 
 def _syntax_error(exc: Exception, source: str = "query") -> QuerySyntaxError:
     text = str(exc)
-    m = re.search(r"error at (\d+):(\d+): ?(.*)", text, re.S)
+    m = re.search(r"error at (\d+):(\d+): ?(.*)", text, re.DOTALL)
     if m:
         return QuerySyntaxError(m.group(3).strip() or text, int(m.group(1)), int(m.group(2)), source)
     return QuerySyntaxError(text, source=source)
@@ -197,7 +198,7 @@ class Store(ABC):
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -387,7 +388,7 @@ def from_rdflib(term) -> Term | None:
 # --- remote server ---------------------------------------------------------------------------
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.DOTALL)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -495,6 +496,19 @@ class RemoteStore(Store):
     # HTTP
     def _request(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
                  headers: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, bytes, str]:
+        # a server that challenges for credentials may answer 401 and close the connection before it
+        # has read an upload (Virtuoso): the challenge is answered on the next try
+        tries = 3 if self._auth and isinstance(body, bytes) else 1
+        for attempt in range(tries):
+            try:
+                return self._request_once(method, url, body, headers, timeout)
+            except StoreError as exc:
+                if attempt + 1 == tries or not ("Broken pipe" in str(exc) or "reset" in str(exc)):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _request_once(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
+                      headers: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, bytes, str]:
         req = urllib.request.Request(url, data=body, method=method, headers=headers or {})  # type: ignore[arg-type]
         try:
             with self._opener.open(req, timeout=timeout or self.timeout) as resp:
