@@ -31,10 +31,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Iterable, Mapping, Protocol
 
 from .errors import Location, SourceError, SourceErrors
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import bisect
 import csv
 import itertools
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 from .grading import Classifier, Knowledge, Outcome, Record, RejectRecord
 from .records import COLUMNS, OUTPUT_COLUMNS, RecordReader, Rejection, csv_header

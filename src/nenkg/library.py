@@ -178,7 +178,7 @@ class Library:
         self.queries = queries
 
     @classmethod
-    def load(cls, root: Path) -> Library:
+    def load(cls, root: Path) -> "Library":
         folder = Path(root) / "queries"
         queries: dict[str, LibraryQuery] = {}
         for path in sorted(folder.glob("*/*.rq")):

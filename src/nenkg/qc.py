@@ -39,7 +39,7 @@ class Check:
     query: str
 
     @classmethod
-    def from_text(cls, file_name: str, text: str) -> Check:
+    def from_text(cls, file_name: str, text: str) -> "Check":
         m = _FILE_NAME.match(file_name)
         if not m:
             raise NenkgError(f"{file_name}: a QC query is named <error|warn|info>-<check>.rq")

@@ -15,10 +15,9 @@ import itertools
 import json
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -93,7 +92,7 @@ class RecordReader:
 
     def __init__(self, knowledge: Knowledge):
         k = self.k = knowledge
-        nenkg = lambda local: URIRef(N + local)
+        nenkg = lambda local: URIRef(N + local)  # noqa: E731
         uberon = URIRef(ns.OBO + "UBERON_0001062")
         site_roots = {s for s in k.labels if str(s).startswith(ns.OBO + "UBERON_")}
         self.sites = TermIndex(k, site_roots | {uberon}, what="site")

@@ -96,7 +96,9 @@ def count_axioms(g: Graph) -> tuple[int, int]:
     for s, p, o in g:
         if isinstance(s, BNode):
             continue
-        if p in LOGICAL_PREDICATES or p == RDF.type and o in CHARACTERISTIC_TYPES:
+        if p in LOGICAL_PREDICATES:
+            logical += 1
+        elif p == RDF.type and o in CHARACTERISTIC_TYPES:
             logical += 1
         elif p == RDF.type and o in DECLARATION_TYPES:
             declarations += 1

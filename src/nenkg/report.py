@@ -51,7 +51,7 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
 
-    def extend(self, other: Report) -> Report:
+    def extend(self, other: "Report") -> "Report":
         return Report(self.findings + other.findings)
 
     def counts(self) -> dict[str, int]:

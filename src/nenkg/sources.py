@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 from rdflib import BNode, Graph, Literal, URIRef
@@ -61,7 +60,7 @@ _LineLoader.yaml_implicit_resolvers = {
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_LineLoader)
+            return yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -84,7 +83,7 @@ class Expr:
 
     kind: str
     iri: str | None = None  # class IRI (kind=class) or property IRI (some/only)
-    args: tuple[Expr, ...] = ()
+    args: tuple["Expr", ...] = ()
 
 
 class ExprParser:
@@ -185,7 +184,7 @@ CHARACTERISTICS = {
 VALUE_TYPES = {"iri", "decimal", "integer", "boolean", "string"}
 
 
-def _typed_value(value: Any, value_type: str | None, compiler: Compiler) -> URIRef | Literal:
+def _typed_value(value: Any, value_type: str | None, compiler: "Compiler") -> URIRef | Literal:
     """Turn a YAML value into the RDF term a fact of this value type needs."""
     from decimal import Decimal, InvalidOperation
 

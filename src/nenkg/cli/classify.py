@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
+import json
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -15,18 +15,9 @@ from rdflib.namespace import XSD
 
 from .. import namespaces as ns
 from ..errors import NenkgError
-from ..fastpath import FastClassifier, Result, csv_field, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
-from ..records import (
-    OUTPUT_COLUMNS,
-    RecordReader,
-    _csv_rows,
-    _jsonl_rows,
-    rdf_rows,
-    reading,
-    record_iri,
-    sniff,
-)
+from ..fastpath import FastClassifier, Result, csv_field, per_record_results, result_row
+from ..records import OUTPUT_COLUMNS, RecordReader, _csv_rows, _jsonl_rows, rdf_rows, reading, record_iri, sniff
 
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
 
