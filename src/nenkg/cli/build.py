@@ -15,9 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..release import (
-        build,  # imported here: the reasoner and pyshacl are slow to import
-    )
+    from ..release import build  # imported here: the reasoner and pyshacl are slow to import
 
     try:
         report = build(args.root, write=not args.dry_run)
