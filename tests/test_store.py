@@ -217,8 +217,12 @@ class TestEmbedded:
         # a new process opens it read-only and sees both graphs
         with EmbeddedStore(store, read_only=True) as s:
             assert s.graphs() == [RELEASE_GRAPH, RECORDS_GRAPH_BASE + "sample"]
-            n = s.query("SELECT (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/nenkg/NENKG_0004005> }").rows[0][0]
-            assert int(n.value) == 3000  # every record is in the graph: classified or with its rejection
+            # every record is in the graph: a tumour record, or a rejected tumour record with its reason
+            n = s.query("SELECT (COUNT(?r) AS ?n) WHERE { VALUES ?t { <https://w3id.org/nenkg/NENKG_0004005> "
+                        "<https://w3id.org/nenkg/NENKG_0004013> } ?r a ?t }").rows[0][0]
+            assert int(n.value) == 3000
+            bad = s.query("SELECT (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/nenkg/NENKG_0004013> }").rows[0][0]
+            assert int(bad.value) == n_bad
             per_class = s.query("SELECT ?c (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/nenkg/NENKG_0004005> ; "
                                 "<https://w3id.org/nenkg/NENKG_0004045> ?c } GROUP BY ?c")
             got = {ns.expand(c) if ":" in c and not c.startswith("http") else c: int(n)
@@ -228,7 +232,8 @@ class TestEmbedded:
         # loading the same file again replaces its graph (no duplicates)
         out = nenkg("load", "--store", str(store), "--no-release", "--ontology", str(built / "ontology"), str(records_csv))
         with EmbeddedStore(store, read_only=True) as s:
-            n = s.query("SELECT (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/nenkg/NENKG_0004005> }").rows[0][0]
+            n = s.query("SELECT (COUNT(?r) AS ?n) WHERE { VALUES ?t { <https://w3id.org/nenkg/NENKG_0004005> "
+                        "<https://w3id.org/nenkg/NENKG_0004013> } ?r a ?t }").rows[0][0]
             assert int(n.value) == 3000
 
     def test_missing_store_is_a_clear_error(self, tmp_path):
