@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, generate_records
 from nenkg import namespaces as ns
 from nenkg.library import Library, LibraryError
 from nenkg.store import (RECORDS_GRAPH_BASE, RELEASE_GRAPH, EmbeddedStore, QuerySyntaxError, QueryTimeout,
@@ -63,10 +63,7 @@ def normalise(result):
 
 @pytest.fixture(scope="module")
 def records_csv(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("records") / "sample.csv"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_records.py"), "3000", str(path), "--seed", "7"],
-                   check=True)
-    return path
+    return generate_records(tmp_path_factory.mktemp("records") / "sample.csv", 3000)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, generate_records
 from test_store import normalise
 from virtuoso_util import Virtuoso, available
 
@@ -22,8 +23,6 @@ from nenkg.store import (
     RemoteStore,
     StoreError,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # OPEN: on a freshly started Virtuoso the first authenticated Graph Store upload fails with a broken
 # pipe (Virtuoso answers the unauthenticated first try with 401 and closes before reading the body;
@@ -83,10 +82,7 @@ def netrc_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("vrecords") / "sample.csv"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_records.py"), "300", str(path), "--seed", "7"],
-                   check=True)
-    return path
+    return generate_records(tmp_path_factory.mktemp("vrecords") / "sample.csv", 300)
 
 
 @pytest.fixture(scope="module")
