@@ -1,42 +1,45 @@
-"""Batch classification of CSV records: the same verdicts as the per-record path, faster.
+"""Batch classification of record chunks: the same verdicts as the per-record path, faster.
 
 How it stays equal to the per-record path (``RecordReader.parse`` + ``Classifier.classify``),
 which tests/test_fastpath.py checks on thousands of generated rows:
 
 * every field goes through the very same converter, once per distinct text of the column
   (registries repeat values: a million rows hold a few thousand distinct texts);
-* the classifier runs once per *equivalence key*: the categorical values that criteria or
-  class definitions read, and, for each numeric criterion variable, the position of the value
-  among that variable's criterion bounds (two values in the same position meet the same
-  criteria). Its outcome is a template whose reason quotes numbers by placeholders, filled
-  per row with the text the row gave.
+* the classifier runs once per *equivalence key*. The key holds the text of every field the
+  classifier reads (the fields its criteria test, from the release, and the fields it turns into
+  facts, declared by :data:`grading.Classifier.FACT_FIELDS`), except that a numeric criterion
+  variable is keyed by the position of its value among that variable's criterion bounds (two
+  values in the same position meet the same criteria). A field nothing reads is not in the key;
+  a criterion added on it puts it there. Its outcome is a template whose reason quotes numbers by
+  placeholders, filled per row with the text the row gave.
 
-Rows are processed in chunks, so memory stays flat whatever the input size.
+Both CSV and JSON Lines arrive as chunks of rows (``intake.py``), so both take this path.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
-import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .grading import Classifier, Knowledge, Outcome, Record, RejectRecord
-from .records import COLUMNS, OUTPUT_COLUMNS, RecordReader, Rejection, csv_header
-
-CHUNK = 50_000
+from .grading import Classifier, Knowledge, Outcome, RejectRecord
+from .intake import Chunk, Layout
+from .records import OUTPUT_COLUMNS, RecordReader, Rejection, make_record, outcome_row
 
 
 @dataclass(slots=True)
 class Result:
     """One input row's verdict: an outcome with its filled reason, or a rejection."""
 
-    row: int
+    line: int
     record_id: str
     outcome: Outcome | None
     reason: str
     rejection: Rejection | None
+    topography: str = ""
+    extras: list[str] = field(default_factory=list)
+    #: the row's texts by column (kept only when asked for, to write the record's own fields)
+    raw: dict[str, str] | None = None
 
 
 class _Bad:
@@ -46,40 +49,74 @@ class _Bad:
         self.field, self.reason = field, reason
 
 
+@dataclass(slots=True)
+class _Template:
+    outcome: Outcome | None
+    rejected: RejectRecord | None
+    reason: str = ""
+    placeholders: tuple[str, ...] = ()
+    #: CSV text around the reason, made on first use
+    pieces: tuple | None = None
+
+
+def site_codes(knowledge: Knowledge) -> dict:
+    """The ICD-O-3 topography code to report for a site given by name: its only code, else its
+    'NOS' code (ending in .9), else none."""
+    by_site: dict = {}
+    f = next((f for f in knowledge.contract if f.kind == "term" and f.code_annotation is not None), None)
+    if f is None:
+        return {}
+    for s, o in knowledge.g.subject_objects(f.code_annotation):
+        by_site.setdefault(s, []).append(str(o))
+    out = {}
+    for s, codes in by_site.items():
+        codes.sort()
+        nos = [c for c in codes if c.endswith(".9")]
+        out[s] = codes[0] if len(codes) == 1 else (nos[0] if len(nos) == 1 else "")
+    return out
+
+
 class FastClassifier:
-    def __init__(self, knowledge: Knowledge, reader: RecordReader | None = None, chunk_size: int = CHUNK):
-        self.k = knowledge
-        self.chunk_size = chunk_size
+    def __init__(self, knowledge: Knowledge, reader: RecordReader | None = None):
+        k = self.k = knowledge
         self.reader = reader or RecordReader(knowledge)
         self.classifier = Classifier(knowledge)
-        numeric_vars = {knowledge.column(c.variable) for c in knowledge.criteria if c.numeric}
+        self.contract = k.contract
+        numeric_vars = {k.column(c.variable) for c in k.criteria if c.numeric}
         self.bounds = {
-            col: sorted({b for c in knowledge.criteria if knowledge.column(c.variable) == col
-                         for b in (c.lower, c.upper) if b is not None})
+            col: sorted({b for c in k.criteria if k.column(c.variable) == col for b in (c.lower, c.upper) if b is not None})
             for col in numeric_vars
         }
         self.numeric = sorted(numeric_vars)
-        self.key_columns = [c for c in COLUMNS if c not in ("record_id", "size_mm", "age", "sex", "metastatic_sites")
-                            and c not in numeric_vars]
-        self.memo: dict[str, dict[str, object]] = {c: {} for c in COLUMNS if c != "record_id"}
-        self.templates: dict[tuple, tuple[Outcome | None, RejectRecord | None]] = {}
+        read = {k.column(c.variable) for c in k.criteria} | set(Classifier.FACT_FIELDS)
+        names = self.contract.names
+        unknown = read - set(names) - {k.column(c.variable) for c in k.criteria if k.column(c.variable) not in names}
+        if unknown:
+            raise ValueError(f"the classifier reads fields the record contract lacks: {sorted(unknown)}")
+        self.positions = {c: i for i, c in enumerate(names)}
+        self.key_columns = [c for c in names if c in read and c not in numeric_vars]
+        self.memo: dict[str, dict[str, object]] = {c: {} for c in self.reader.converters}
+        self.templates: dict[tuple, _Template] = {}
         self.interval_memo: dict[str, dict[str, tuple[int, bool] | None]] = {}
+        self.site_code = site_codes(k)
+        self.site_field = next(iter(self.contract.alternatives), None)
+        self.topo_field = self.contract.alternatives.get(self.site_field) if self.site_field else None
 
     # -- per distinct text ---------------------------------------------------------------------
-    def _convert(self, column: str, raw: str):
+    def _column(self, column: str, texts) -> list:
+        """Convert a column: the converter once per new distinct text, then one look-up a row."""
         memo = self.memo[column]
-        if raw in memo:
-            return memo[raw]
-        text = raw.strip()
-        if not text:
-            hit = None if column != "primary_site" else _Bad("primary_site", "missing")
-        else:
+        convert = self.reader.converters[column]
+        for raw in set(texts).difference(memo):
+            text = raw.strip()
+            if not text:
+                memo[raw] = None
+                continue
             try:
-                hit = self.reader.converters[column](text)
+                memo[raw] = convert(text)
             except RejectRecord as exc:
-                hit = _Bad(exc.field, exc.reason)
-        memo[raw] = hit
-        return hit
+                memo[raw] = _Bad(exc.field, exc.reason)
+        return list(map(memo.__getitem__, texts))
 
     def _intervals(self, column: str, texts, values: list) -> list:
         """Per row, where the value lies among the column's criterion bounds (memoised by text)."""
@@ -94,278 +131,108 @@ class FastClassifier:
         return list(map(memo.__getitem__, texts))
 
     # -- per key -------------------------------------------------------------------------------
-    def _template(self, key: tuple, values: dict[str, object]):
-        found = self.templates.get(key)
-        if found is None:
-            texts = {c: f"\x00{c}\x00" for c in self.numeric}
-            rec = Record(record_id="", texts=texts, **{c: v for c, v in values.items() if v is not None})
-            try:
-                outcome = self.classifier.classify(rec)
-                outcome.reason_text = "; ".join(outcome.reason)
-                outcome.placeholders = tuple(c for c in self.numeric if f"\x00{c}\x00" in outcome.reason_text)
-                found = (outcome, None)
-            except RejectRecord as exc:
-                found = (None, exc)
-            self.templates[key] = found
+    def _template(self, key: tuple, values: dict[str, object]) -> _Template:
+        texts = {c: f"\x00{c}\x00" for c in self.numeric}
+        try:
+            rec = make_record(self.contract, "", texts, {c: v for c, v in values.items() if v is not None})
+            outcome = self.classifier.classify(rec)
+            reason = "; ".join(outcome.reason)
+            found = _Template(outcome, None, reason, tuple(c for c in self.numeric if f"\x00{c}\x00" in reason))
+        except RejectRecord as exc:
+            found = _Template(None, exc)
+        self.templates[key] = found
         return found
 
     # -- chunks --------------------------------------------------------------------------------
-    def _column(self, column: str, texts) -> list:
-        """Convert a column: the converter once per new distinct text, then one look-up a row."""
-        memo = self.memo[column]
-        for text in set(texts).difference(memo):
-            self._convert(column, text)
-        return list(map(memo.__getitem__, texts))
-
-    def id_errors(self, rows: list[list[str]], header: list[str]) -> dict[int, str]:
-        """Missing and duplicate record ids of a chunk, by row position (sequential state:
-        run in order over the chunks of one input)."""
-        rid_at, width = header.index("record_id"), len(header)
+    def id_errors(self, chunk: Chunk) -> dict[int, str]:
+        """Missing and repeated record ids of a chunk, by row position (sequential state: run in
+        order over the chunks of one input)."""
         seen = self.reader.seen_ids
         errors = {}
-        for n, row in enumerate(rows):
-            if len(row) != width:
+        at = self.positions[self.contract.identifier.name]
+        for n, row in enumerate(chunk.rows):
+            if n in chunk.errors:
                 continue
-            rid = row[rid_at].strip()
+            rid = row[at].strip()
             if not rid:
                 errors[n] = "missing"
-            elif rid in seen:
-                errors[n] = f"duplicate record_id {rid!r}"
+                continue
+            first = seen.get(rid)
+            if first is not None:
+                errors[n] = f"{rid!r} repeats the record_id of line {first}"
             else:
-                seen.add(rid)
+                seen[rid] = chunk.lines[n]
         return errors
 
-    def classify_rows(self, rows: list[list[str]], header: list[str], first_row: int,
-                      id_errors: dict[int, str] | None = None) -> list[tuple]:
-        """Classify a chunk of CSV rows (lists of strings in header order) into tuples
-        (row number, record id, outcome or None, reason, rejection or None)."""
+    def classify_chunk(self, chunk: Chunk, layout: Layout, id_errors: dict[int, str] | None = None,
+                       keep_raw: bool = False) -> list[Result]:
+        """Classify a chunk of rows (lists of strings in layout order)."""
         if id_errors is None:
-            id_errors = self.id_errors(rows, header)
-        index = {c: header.index(c) for c in header}
-        width = len(header)
-        results: list = [None] * len(rows)
-        good_rows = [i for i, row in enumerate(rows) if len(row) == width]
-        if len(good_rows) != len(rows):
-            for i, row in enumerate(rows):
-                if len(row) == width:
-                    continue
-                number = first_row + i
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    results[i] = (number, f"row-{number}", None, "", Rejection(number, "", "row", "empty line"))
-                else:
-                    rid = row[index["record_id"]].strip() if len(row) > index["record_id"] else ""
-                    results[i] = (number, rid or f"row-{number}", None, "",
-                                  Rejection(number, rid, "row", f"has {len(row)} fields, the header has {width}"))
-            rows = [rows[i] for i in good_rows]
-        transposed = list(zip(*rows, strict=True)) if rows else [()] * width
-        blank = ("",) * len(rows)
-        columns = {c: (transposed[index[c]] if c in index else blank) for c in COLUMNS}
-        converted = {c: self._column(c, columns[c]) for c in COLUMNS if c != "record_id"}
-        # rows with a bad field: the first bad field in column order decides the message; only
-        # columns with a bad distinct text in this chunk are scanned
+            id_errors = self.id_errors(chunk)
+        rows, known = chunk.rows, layout.known
+        names = self.contract.names
+        id_name = self.contract.identifier.name
+        n_rows = len(rows)
+        transposed = list(zip(*(r[:known] for r in rows), strict=True)) if rows else [()] * known
+        columns = {c: transposed[i] for i, c in enumerate(names)}
+        converted = {c: self._column(c, columns[c]) for c in self.reader.converters}
         bad_at: dict[int, _Bad] = {}
-        for c in COLUMNS:
-            if c == "record_id":
-                continue
-            memo = self.memo[c]
-            if not any(type(memo[t]) is _Bad for t in set(columns[c])):
+        for c in names:
+            if c not in converted:
                 continue
             col = converted[c]
-            for n in [n for n, v in enumerate(col) if type(v) is _Bad]:
-                bad_at.setdefault(n, col[n])
+            if not any(type(self.memo[c][t]) is _Bad for t in set(columns[c])):
+                continue
+            for n, v in enumerate(col):
+                if type(v) is _Bad:
+                    bad_at.setdefault(n, v)
         intervals = [self._intervals(c, columns[c], converted[c]) for c in self.numeric]
-        # keys are built from the raw texts (Python caches a str's hash; rdflib terms hash
-        # slowly): two spellings of one term give two keys with the same outcome, which is fine
-        keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True))
-        numeric = {c: (f"\x00{c}\x00", columns[c]) for c in self.numeric}
-        ids = columns["record_id"]
+        keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True)) if self.key_columns else [()] * n_rows
+        ids = columns[id_name]
+        topo = converted.get(self.topo_field) if self.topo_field else None
+        sites = converted.get(self.site_field) if self.site_field else None
+        site_code = self.site_code
         templates = self.templates
-        for n, i in enumerate(good_rows):
-            number = first_row + i
+        results: list[Result] = []
+        for n in range(n_rows):
+            line = chunk.lines[n]
             rid = ids[n].strip()
-            if id_errors and i in id_errors:
-                results[i] = (number, rid or f"row-{number}", None, "", Rejection(number, rid, "record_id", id_errors[i]))
+            extras = rows[n][known:]
+            raw = dict(zip(layout.columns, rows[n])) if keep_raw else None
+            topography = ""
+            if topo is not None and topo[n] is not None and type(topo[n]) is not _Bad:
+                topography = topo[n][0]
+            elif sites is not None and sites[n] is not None and type(sites[n]) is not _Bad:
+                topography = site_code.get(sites[n], "")
+            error = chunk.errors.get(n)
+            if error is not None:
+                results.append(Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, "row", error), topography, extras, raw))
                 continue
-            if bad_at:
-                bad = bad_at.get(n)
-                if bad is not None:
-                    results[i] = (number, rid, None, "", Rejection(number, rid, bad.field, bad.reason))
-                    continue
+            if n in id_errors:
+                results.append(Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, id_errors[n]), topography, extras, raw))
+                continue
+            bad = bad_at.get(n)
+            if bad is not None:
+                results.append(Result(line, rid, None, "", Rejection(line, rid, bad.field, bad.reason), topography, extras, raw))
+                continue
             key = keys[n]
-            found = templates.get(key)
-            if found is None:
-                found = self._template(key, {c: converted[c][n] for c in converted})
-            outcome, rejected = found
-            if rejected is not None:
-                results[i] = (number, rid, None, "", Rejection(number, rid, rejected.field, rejected.reason))
+            t = templates.get(key)
+            if t is None:
+                t = self._template(key, {c: converted[c][n] for c in converted})
+            if t.rejected is not None:
+                results.append(Result(line, rid, None, "", Rejection(line, rid, t.rejected.field, t.rejected.reason), topography, extras, raw))
                 continue
-            reason = outcome.reason_text
-            for c in outcome.placeholders:
-                token, texts = numeric[c]
-                reason = reason.replace(token, texts[n].strip())
-            results[i] = (number, rid, outcome, reason, None)
+            reason = t.reason
+            for c in t.placeholders:
+                reason = reason.replace(f"\x00{c}\x00", columns[c][n].strip())
+            results.append(Result(line, rid, t.outcome, reason, None, topography, extras, raw))
         return results
 
-    def read_chunks(self, lines: Iterable[str], name: str) -> Iterator[tuple[list[list[str]], list[str], int, dict[int, str]]]:
-        """(rows, header, first row number, id errors) per chunk of a CSV input."""
-        reader = csv.reader(lines)
-        header = csv_header(reader, name)
-        if header is None:
-            return
-        first = 1
-        while True:
-            chunk = list(itertools.islice(reader, self.chunk_size))
-            if not chunk:
-                return
-            yield chunk, header, first, self.id_errors(chunk, header)
-            first += len(chunk)
-
-    def _chunks(self, lines: Iterable[str], name: str) -> Iterator[list[tuple]]:
-        for rows, header, first, id_errors in self.read_chunks(lines, name):
-            yield self.classify_rows(rows, header, first, id_errors)
-
-    def classify_csv(self, lines: Iterable[str], name: str) -> Iterator[Result]:
-        """Results one by one (for JSON Lines and Turtle output, and for tests)."""
-        for chunk in self._chunks(lines, name):
-            for t in chunk:
-                yield Result(*t)
-
-    def csv_output(self, lines: Iterable[str], name: str, jobs: int = 1) -> Iterator[tuple[str, int, int]]:
-        """CSV output text per chunk, with the chunk's classified and rejected counts; with
-        jobs > 1 the chunks are classified by forked worker processes (order kept)."""
-        chunks = self.read_chunks(lines, name)
-        if jobs <= 1:
-            for rows, header, first, id_errors in chunks:
-                yield self.format_csv(self.classify_rows(rows, header, first, id_errors))
-            return
-        import multiprocessing
-
-        global _WORKER
-        _WORKER = self
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(_work, chunks)
-
-    def csv_file_output(self, path: str, jobs: int) -> Iterator[tuple[str, int, int]] | None:
-        """Parallel CSV to CSV for a file without double quotes or carriage returns: each
-        worker reads and parses its own byte range of whole lines, so the main process neither
-        parses nor pickles rows. Record ids are then checked in input order and the few rows
-        they reject are rewritten. Returns None when the file is not eligible."""
-        with open(path, "rb") as fh:
-            blob = fh.read()
-        data_start = blob.find(b"\n") + 1
-        if data_start == 0 or b'"' in blob or b"\r" in blob:
-            return None
-        header = csv_header(csv.reader([blob[:data_start].decode("utf-8")]), path)
-        if header is None:
-            return None
-        lines_total = blob.count(b"\n", data_start) + (0 if blob.endswith(b"\n") else 1)
-        approx = max(1, (len(blob) - data_start) * self.chunk_size // max(1, lines_total))
-        tasks, start, row = [], data_start, 1
-        while start < len(blob):
-            end = blob.find(b"\n", min(len(blob) - 1, start + approx))
-            end = len(blob) if end == -1 else end + 1
-            tasks.append((path, header, start, end, row))
-            row += blob.count(b"\n", start, end) + (0 if blob[end - 1:end] == b"\n" else 1)
-            start = end
-        del blob
-        global _WORKER
-        _WORKER = self
-        import gc
-
-        gc.freeze()  # keep the parent's objects out of the workers' collections (copy-on-write)
-        return self._merge(tasks, jobs)
-
-    def _merge(self, tasks, jobs: int) -> Iterator[tuple[str, int, int]]:
-        import multiprocessing
-
-        seen = self.reader.seen_ids
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for first, text, rids_text, n_rows, rejected in pool.imap(_work_range, tasks):
-                patches = {}
-                for n, rid in enumerate(rids_text.split("\n")[:n_rows]):
-                    if rid == "\x00":  # not a record row
-                        continue
-                    if rid and rid not in seen:
-                        seen.add(rid)
-                        continue
-                    number = first + n
-                    reason = "missing" if not rid else f"duplicate record_id {rid!r}"
-                    line, _, _ = self.format_csv([(number, rid or f"row-{number}", None, "",
-                                                   Rejection(number, rid, "record_id", reason))])
-                    patches[n] = line
-                if patches:
-                    lines = text.split("\n")
-                    rejected_now = set(rejected)
-                    for n, line in patches.items():
-                        lines[n] = line.rstrip("\n")
-                        rejected_now.add(n)
-                    text = "\n".join(lines)
-                    rejected = list(rejected_now)
-                yield text, n_rows - len(rejected), len(rejected)
-
-    def format_csv(self, chunk: list[tuple]) -> tuple[str, int, int]:
-        """The lines csv.writer would write for `result_row`, classified rows assembled from
-        pieces cached on their shared outcome."""
-        reason_at = OUTPUT_COLUMNS.index("reason")
-        out = []
-        rejected = 0
-        for number, rid, outcome, reason, rejection in chunk:
-            if outcome is None:
-                rejected += 1
-                row = result_row(Result(number, rid, None, reason, rejection))
-                out.append(",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS))
-                continue
-            pieces = outcome.csv_pieces
-            if pieces is None:
-                row = result_row(Result(number, rid, outcome, outcome.reason_text, None))
-                pieces = outcome.csv_pieces = (
-                    ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[1:reason_at]),
-                    ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[reason_at + 1:]),
-                    csv_field(outcome.reason_text) != outcome.reason_text,
-                )
-            before, after, quote = pieces
-            if quote:
-                reason = '"' + reason.replace('"', '""') + '"'
-            if "," in rid or '"' in rid:
-                rid = csv_field(rid)
-            out.append(f"{rid},{before},{reason},{after}")
-        out.append("")
-        return "\n".join(out), len(chunk) - rejected, rejected
-
-
-_WORKER: FastClassifier | None = None
-
-
-def _work_range(task) -> tuple[int, str, str, int, list[int]]:
-    """Worker side of csv_file_output: read, parse, classify and format one byte range.
-    Returns the first row number, the output text, the stripped record id of each row joined
-    by newlines ("\\x00" for a row that is not a record), the row count and the positions of
-    rejected rows."""
-    import gc
-
-    gc.disable()
-    path, header, start, end, first = task
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        text = fh.read(end - start).decode("utf-8")
-    rows = list(csv.reader(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")))
-    assert _WORKER is not None
-    chunk = _WORKER.classify_rows(rows, header, first, id_errors={})
-    width, rid_at = len(header), header.index("record_id")
-    rids = "\n".join(row[rid_at].strip() if len(row) == width else "\x00" for row in rows)
-    out, _, _ = _WORKER.format_csv(chunk)
-    rejected = [n for n, t in enumerate(chunk) if t[2] is None]
-    return first, out, rids, len(rows), rejected
-
-
-def _work(task) -> tuple[str, int, int]:
-    """Worker side: classify and format one chunk with the classifier inherited by fork."""
-    import gc
-
-    gc.disable()
-    rows, header, first, id_errors = task
-    assert _WORKER is not None
-    return _WORKER.format_csv(_WORKER.classify_rows(rows, header, first, id_errors))
+    def results(self, chunks: Iterable[Chunk], layout_of, keep_raw: bool = False) -> Iterator[Result]:
+        """Results one by one over the chunks of one input (``layout_of()`` gives the layout,
+        which a JSON Lines input may widen as it goes)."""
+        for chunk in chunks:
+            yield from self.classify_chunk(chunk, layout_of(), keep_raw=keep_raw)
 
 
 def csv_field(text: str) -> str:
@@ -375,27 +242,54 @@ def csv_field(text: str) -> str:
     return text
 
 
-def per_record_results(rows: Iterable[tuple[int, dict[str, str] | None, str | None]],
-                       reader: RecordReader, classifier: Classifier) -> Iterator[Result]:
-    """The reference path: parse and classify one record at a time."""
-    for number, raw, error in rows:
-        rid = ((raw or {}).get("record_id") or "").strip() or f"row-{number}"
-        if error is not None:
-            yield Result(number, rid, None, "", Rejection(number, rid, "row", error))
-            continue
-        try:
-            outcome = classifier.classify(reader.parse(raw))
-        except RejectRecord as exc:
-            yield Result(number, rid, None, "", Rejection(number, rid, exc.field, exc.reason))
-            continue
-        yield Result(number, rid, outcome, "; ".join(outcome.reason), None)
+def output_header(layout: Layout) -> list[str]:
+    """The output columns, then the carried input columns (renamed if they clash)."""
+    return list(OUTPUT_COLUMNS) + [c if c not in OUTPUT_COLUMNS else f"input_{c}" for c in layout.extras]
 
 
 def result_row(result: Result) -> dict[str, str]:
-    from .records import outcome_row
-
-    row = outcome_row(result.record_id, result.outcome, result.rejection)
+    row = outcome_row(result.record_id, result.outcome, result.rejection, result.topography)
     if result.outcome is not None:
         row["reason"] = result.reason
     return row
 
+
+def per_record_results(chunks: Iterable[Chunk], layout_of, reader: RecordReader, classifier: Classifier,
+                       keep_raw: bool = False) -> Iterator[Result]:
+    """The reference path: parse and classify one record at a time."""
+    from .records import make_record  # noqa: F401 - parse uses it
+
+    site_code = site_codes(reader.k)
+    contract = reader.contract
+    site_field = next(iter(contract.alternatives), None)
+    topo_field = contract.alternatives.get(site_field) if site_field else None
+    for chunk in chunks:
+        layout = layout_of()
+        for n, row in enumerate(chunk.rows):
+            line = chunk.lines[n]
+            raw = dict(zip(layout.columns, row))
+            rid = (raw.get(contract.identifier.name) or "").strip()
+            extras = row[layout.known:]
+            topography = _topography(raw, reader, site_field, topo_field, site_code)
+            kept = raw if keep_raw else None
+            error = chunk.errors.get(n)
+            if error is not None:
+                yield Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, "row", error), topography, extras, kept)
+                continue
+            try:
+                outcome = classifier.classify(reader.parse(raw, line))
+            except RejectRecord as exc:
+                yield Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, exc.field, exc.reason), topography, extras, kept)
+                continue
+            yield Result(line, rid, outcome, "; ".join(outcome.reason), None, topography, extras, kept)
+
+
+def _topography(raw: dict[str, str], reader: RecordReader, site_field, topo_field, site_code) -> str:
+    for name, pick in ((topo_field, lambda v: v[0]), (site_field, lambda v: site_code.get(v, ""))):
+        text = (raw.get(name) or "").strip() if name else ""
+        if text:
+            try:
+                return pick(reader.converters[name](text))
+            except RejectRecord:
+                continue
+    return ""

@@ -23,6 +23,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from . import namespaces as ns
+from .contract import Contract
 
 N = ns.ENTITY_PREFIXES["NENKG"]
 GRADING, CATEGORY, CONSISTENCY = (URIRef(N + x) for x in ("0004001", "0004002", "0004003"))
@@ -124,6 +125,8 @@ def _num(d: Decimal) -> str:
 class Outcome:
     """What the classifier says about one valid record."""
 
+    #: "classified" (a neuroendocrine neoplasm) or "not_nen"
+    status: str = "classified"
     category: str = ""
     class_iri: str = ""
     grade: str = ""
@@ -188,7 +191,8 @@ class Knowledge:
             for s in sorted(graph.subjects(RDF.type, SCHEME))
         ]
         self._schemes_by_site: dict[frozenset, GradingScheme | None] = {}
-        self.columns = {str(c): p for p, c in graph.subject_objects(P["csv_column"])}
+        self.contract = Contract(graph)
+        self.columns = {f.name: f.prop for f in self.contract}
         self._column_of = {p: c for c, p in self.columns.items()}
         self.definitions = {
             s: self._expr(o) for s, o in graph.subject_objects(OWL.equivalentClass)
@@ -356,7 +360,7 @@ class Record:
     primary_site: URIRef
     differentiation: URIRef | None = None
     ki67_percent: Decimal | None = None
-    mitoses_per_2mm2: int | None = None
+    mitoses_per_2mm2: Decimal | None = None
     necrosis: URIRef | None = None
     cytology: URIRef | None = None
     ne_component_percent: Decimal | None = None
@@ -367,6 +371,9 @@ class Record:
     metastatic_sites: tuple[URIRef, ...] = ()
     age: int | None = None
     sex: str | None = None
+    #: ICD-O-3 codes as given: (canonical code, the terms that carry it)
+    topography_code: tuple | None = None
+    morphology_code: tuple | None = None
     #: the stripped text of every field as given, used to quote values in the reason
     texts: dict[str, str] = field(default_factory=dict)
 
@@ -377,6 +384,11 @@ class Record:
 
 
 class Classifier:
+    #: the record fields the classifier turns into facts itself (beyond the fields its criteria
+    #: test, which the release names): the batch path keys its cache on both
+    FACT_FIELDS = ("primary_site", "differentiation", "hormone_syndrome", "gastric_background",
+                   "hereditary_syndrome", "topography_code", "morphology_code")
+
     def __init__(self, knowledge: Knowledge):
         self.k = knowledge
 

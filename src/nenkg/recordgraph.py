@@ -15,32 +15,26 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import namespaces as ns
-from .fastpath import Result, per_record_results
+from .fastpath import FastClassifier, Result, per_record_results
 from .grading import Classifier, Knowledge, Outcome
-from .records import (
-    RecordReader,
-    raw_to_triples,
-    rdf_rows,
-    read_rows,
-    reading,
-    record_iri,
-)
+from .intake import Chunk, Layout, Reader, open_lines
+from .records import RecordReader, raw_to_triples, rdf_rows, record_iri
 from .store import RECORDS_GRAPH_BASE
+from .vocab import NENKG
 
-N = ns.ENTITY_PREFIXES["NENKG"]
-RECORD_CLASS = URIRef(N + "0004005")
+RECORD_CLASS = NENKG.tumour_record
 #: a row that could not be read as a tumour record: a class of its own, so the tumour record
 #: shapes (shapes/records/) do not target it
-REJECTED_RECORD_CLASS = URIRef(N + "0004013")
-RECORD_ID = URIRef(N + "0004030")
-CLASSIFIED_AS = URIRef(N + "0004045")
-HAS_GRADE = URIRef(N + "0004046")
-MET_CRITERION = URIRef(N + "0004047")
-MESSAGE = URIRef(N + "0004048")
-WARNING = URIRef(N + "0004049")
-RECORD_COUNT = URIRef(N + "0004060")
-NUMBER_OF_RECORDS = URIRef(N + "0004061")
-PRIMARY_SITE = URIRef(N + "0004031")
+REJECTED_RECORD_CLASS = NENKG.rejected_tumour_record
+RECORD_ID = NENKG.record_identifier
+CLASSIFIED_AS = NENKG.record_classified_as
+HAS_GRADE = NENKG.record_grade
+MET_CRITERION = NENKG.record_decided_by
+MESSAGE = NENKG.classification_reason
+WARNING = NENKG.classification_warning
+RECORD_COUNT = NENKG.tumour_record_count
+NUMBER_OF_RECORDS = NENKG.number_of_records
+PRIMARY_SITE = NENKG.record_primary_site
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".owl", ".jsonld")
 
 
@@ -82,7 +76,7 @@ class Counts:
         """Counts a rejected record (keeping the first 20 messages) and returns its message."""
         assert res.rejection is not None
         self.rejected += 1
-        message = f"row {res.row}: {res.rejection.field}: {res.rejection.reason}"
+        message = res.rejection.message
         if len(self.errors) < 20:
             self.errors.append(f"{path}: {message}")
         return message
@@ -144,52 +138,8 @@ class _Lines:
 def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: str | None = None) -> Counts:
     """Reads a record file (CSV, JSON Lines or RDF), classifies it and writes N-Triples to
     ``out``: every record, then the tumour record counts of the set."""
+    set_name = set_name or record_set_name(path)
     reader = RecordReader(knowledge)
-    with reading(str(path)):
-        if str(path).endswith(".csv"):
-            counts = _csv_graph(path, out, knowledge, reader)
-        else:
-            counts = _any_graph(path, out, knowledge, reader)
-    out.write(counts_ntriples(set_name or record_set_name(path), counts.tally))
-    return counts
-
-
-def _any_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordReader) -> Counts:
-    """The reference path: one record at a time, each written from its own parsed fields."""
-    counts = Counts()
-    raws: dict[int, dict[str, str] | None] = {}
-
-    def rows(fh: TextIO):
-        source = rdf_rows(str(path), knowledge) if str(path).endswith(RDF_SUFFIXES) else read_rows(fh, str(path))
-        for number, raw, error in source:
-            raws[number] = raw
-            yield number, raw, error
-
-    lines = _Lines(out, 50_000)
-    with open(path, encoding="utf-8", newline="") as fh:
-        for res in per_record_results(rows(fh), reader, Classifier(knowledge)):
-            raw = raws.pop(res.row, None) or {}
-            s = record_iri(res.record_id).n3()
-            lines.add(_record_head(s, res.record_id, res.rejection is not None))
-            if res.rejection is not None:
-                lines.end_record(s, counts.reject(path, res))
-                continue
-            assert res.outcome is not None
-            fields = raw_to_triples(raw, reader)[2:]
-            counts.classify(next((str(o) for _, p, o in fields if p == PRIMARY_SITE), ""), res.outcome)
-            lines.add("".join(f"{s} {p.n3()} {o.n3()} .\n" for _, p, o in fields))
-            lines.add(_with_subject(s, _outcome_po(res.outcome)))
-            lines.end_record(s, res.reason)
-    lines.flush()
-    return counts
-
-
-def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordReader) -> Counts:
-    """CSV through the batch classifier; the record's own fields are written from a second read
-    of the file, field by field from a memo (the same values recur across records)."""
-    from .fastpath import FastClassifier
-    from .records import _csv_rows, sniff
-
     counts = Counts()
     fields: dict[tuple[str, str], tuple[str, str]] = {}  # (column, text) -> (predicate-object lines, site IRI)
     outcomes: dict[tuple, str] = {}
@@ -197,31 +147,38 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
     def field_po(column: str, text: str) -> tuple[str, str]:
         hit = fields.get((column, text))
         if hit is None:
-            triples = raw_to_triples({"record_id": "x", column: text}, reader)[2:]
+            triples = raw_to_triples({knowledge.contract.identifier.name: "x", column: text}, reader, set_name)[2:]
             hit = ("".join(f" {p.n3()} {o.n3()} .\n" for _, p, o in triples),
                    next((str(o) for _, p, o in triples if p == PRIMARY_SITE), ""))
             if len(fields) < 500_000:
                 fields[(column, text)] = hit
         return hit
 
-    name = str(path)
+    closers = []
+    if str(path).endswith(RDF_SUFFIXES):
+        layout = Layout(list(knowledge.contract.names), len(knowledge.contract.names))
+        rows = list(rdf_rows(str(path), knowledge))
+        chunk = Chunk([[raw.get(c, "") for c in layout.columns] for _, raw, _ in rows], [i for i, _, _ in rows], {})
+        results = per_record_results([chunk], lambda: layout, reader, Classifier(knowledge), keep_raw=True)
+    else:
+        lines, stream = open_lines(str(path))
+        closers.append(stream)
+        intake = Reader(lines, str(path), knowledge.contract.names)
+        layout_of = lambda: intake.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))  # noqa: E731
+        results = FastClassifier(knowledge, reader).results(intake.chunks(), layout_of, keep_raw=True)
     ntriples = _Lines(out, 100_000)
-    with open(path, encoding="utf-8", newline="") as f1, open(path, encoding="utf-8", newline="") as f2:
-        _, lines = sniff(f1, name)
-        raws = _csv_rows(f2, name)
-        for res in FastClassifier(knowledge).classify_csv(lines, name):
-            number, raw, _ = next(raws)
-            assert number == res.row, (number, res.row)
-            s = record_iri(res.record_id).n3()
+    try:
+        for res in results:
+            s = record_iri(set_name, res.record_id).n3()
             ntriples.add(_record_head(s, res.record_id, res.rejection is not None))
             if res.rejection is not None:
                 ntriples.end_record(s, counts.reject(path, res))
                 continue
             o = res.outcome
-            assert o is not None
+            assert o is not None and res.raw is not None
             site = ""
-            for column, text in (raw or {}).items():
-                if column == "record_id" or not text.strip():
+            for column, text in res.raw.items():
+                if column not in knowledge.contract.by_name or column == knowledge.contract.identifier.name or not text.strip():
                     continue
                 po, field_site = field_po(column, text)
                 site = field_site or site
@@ -233,5 +190,9 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
                 po = outcomes[okey] = _outcome_po(o)
             ntriples.add(_with_subject(s, po))
             ntriples.end_record(s, res.reason)
+    finally:
+        for c in closers:
+            c.close()
     ntriples.flush()
+    out.write(counts_ntriples(set_name, counts.tally))
     return counts

@@ -1,311 +1,271 @@
-"""Tumour records in and out: CSV and JSON Lines (same field names), RDF output.
+"""Tumour records in and out: field converters, output rows and the records as RDF.
 
-Reading never stops on a bad row: each row becomes either a :class:`grading.Record` or a
-:class:`Rejection` naming its row number, the field and the reason. The field names, the codes
-of categorical values and the term labels and synonyms that free-text fields may use are all
-read from the release graph through :class:`grading.Knowledge`.
+A raw row (column -> text, from ``intake.py``) becomes a :class:`grading.Record` or a
+:class:`RejectRecord` naming the field and the reason. Every converter comes from the record
+contract (``contract.py``), so what a field accepts (labels, synonyms, record codes, ICD-O-3
+codes, numbers within bounds, allowed values) is data of the release graph.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import difflib
-import itertools
-import json
 import re
 import urllib.parse
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterator
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF
 
 from . import namespaces as ns
-from .errors import NenkgError
-from .grading import Knowledge, Outcome, P, Record, RejectRecord
+from .contract import Field
+from .grading import Knowledge, Outcome, Record, RejectRecord
+from .intake import InputError
+from .vocab import NENKG
 
-COLUMNS = (
-    "record_id", "primary_site", "differentiation", "ki67_percent", "mitoses_per_2mm2", "necrosis",
-    "cytology", "ne_component_percent", "hormone_syndrome", "gastric_background",
-    "hereditary_syndrome", "size_mm", "metastatic_sites", "age", "sex",
-)
-OUTPUT_COLUMNS = (
-    "record_id", "status", "category", "class_iri", "grade", "icdo3", "functional", "syndrome",
-    "hereditary_syndrome", "predisposed_to", "reason", "warnings", "error",
-)
-N = ns.ENTITY_PREFIXES["NENKG"]
 SYNONYM_PROPS = (ns.OBOINOWL.hasExactSynonym, ns.OBOINOWL.hasRelatedSynonym, ns.OBOINOWL.hasNarrowSynonym)
-SEXES = {"female", "male", "unknown"}
-#: lexical forms accepted for numbers: those of xsd:decimal and xsd:integer, so that a value the
-#: reader accepts is exactly a value the SHACL shapes accept once written as RDF
-DECIMAL_LEX = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-INTEGER_LEX = re.compile(r"^[+-]?\d+$")
-
-
-class InputError(NenkgError):
-    """The input as a whole cannot be read (not CSV/JSONL, wrong header)."""
+#: lexical forms accepted for numbers: those of xsd:decimal and xsd:integer in ASCII digits, so
+#: that a value the reader accepts is exactly a value the SHACL shapes accept once written as RDF
+DECIMAL_LEX = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+INTEGER_LEX = re.compile(r"^[+-]?[0-9]+$")
+#: the columns of the classify output ahead of the carried input columns
+OUTPUT_COLUMNS = (
+    "record_id", "status", "category", "class_iri", "grade", "topography_code", "morphology_code",
+    "functional", "syndrome", "hereditary_syndrome", "predisposed_to", "reason", "warnings", "error",
+)
 
 
 @dataclass
 class Rejection:
-    row: int
+    line: int
     record_id: str
     field: str
     reason: str
 
+    @property
+    def message(self) -> str:
+        return f"line {self.line}: {self.field}: {self.reason}"
+
+
+def code_key(text: str) -> str:
+    """A code as looked up: case, dots, slashes and spaces do not matter (C25.2 = c252,
+    8240/3 = 82403)."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
 
 class TermIndex:
-    """Label, synonym and CURIE look-up restricted to one branch of the ontology."""
+    """Label, synonym, record code, code and CURIE look-up of the terms one field accepts."""
 
-    def __init__(self, knowledge: Knowledge, roots: Iterable[URIRef], *, what: str, extra: dict[str, URIRef] | None = None):
+    def __init__(self, knowledge: Knowledge, f: Field):
         g = knowledge.g
-        self.what = what
-        members = {s for s in knowledge.labels if any(r in knowledge.ancestors(s) for r in roots)}
+        self.what = f.label
+        self.field = f.name
+        members = set(f.members)
+        if f.roots:
+            members |= {s for s in knowledge.labels if any(r in knowledge.ancestors(s) for r in f.roots)}
+        if f.namespaces:
+            members |= {s for s in knowledge.labels if str(s).startswith(f.namespaces)}
         self.by_text: dict[str, URIRef] = {}
+        self.codes: dict[str, URIRef] = {}
         for m in sorted(members):
             curie = ns.contract(str(m))
             names = [knowledge.labels[m]] + [str(o) for p in SYNONYM_PROPS for o in g.objects(m, p)]
-            for code in g.objects(m, P["record_code"]):
-                names.append(str(code))
+            names += [str(code) for code in g.objects(m, NENKG.record_code)]
             for name in names:
-                self.by_text.setdefault(name.strip().lower(), m)
+                self.by_text.setdefault(" ".join(name.split()).lower(), m)
             if curie:
                 self.by_text[curie.lower()] = m
             self.by_text[str(m).lower()] = m
-        for text, iri in (extra or {}).items():
-            self.by_text.setdefault(text, iri)
+            if f.code_annotation is not None:
+                for code in g.objects(m, f.code_annotation):
+                    self.codes.setdefault(code_key(str(code)), m)
 
-    def resolve(self, text: str, field_name: str) -> URIRef:
+    def resolve(self, text: str) -> URIRef:
         key = " ".join(text.split()).lower()
         hit = self.by_text.get(key)
+        if hit is None and self.codes:
+            hit = self.codes.get(code_key(key))
         if hit is None:
             close = difflib.get_close_matches(key, list(self.by_text), n=3, cutoff=0.8)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise RejectRecord(field_name, f"unknown {self.what} {text!r}{hint}")
+            raise RejectRecord(self.field, f"unknown {self.what.removeprefix('has ')} {text!r}{hint}")
         return hit
 
 
+class CodeIndex:
+    """ICD-O-3 codes (topography, morphology) of a coded field: code -> the terms carrying it."""
+
+    def __init__(self, knowledge: Knowledge, f: Field):
+        assert f.code_annotation is not None
+        self.field = f.name
+        self.prefix = f.code_prefix
+        self.terms: dict[str, list[URIRef]] = {}
+        self.canonical: dict[str, str] = {}
+        for s, o in knowledge.g.subject_objects(f.code_annotation):
+            code = str(o)
+            if not isinstance(s, URIRef) or not code.startswith(self.prefix):
+                continue
+            code = code[len(self.prefix):]
+            self.terms.setdefault(code_key(code), []).append(s)
+            self.canonical[code_key(code)] = code
+        for v in self.terms.values():
+            v.sort()
+
+    def resolve(self, text: str) -> tuple[str, tuple[URIRef, ...]]:
+        key = code_key(text)
+        if key not in self.terms:
+            raise RejectRecord(self.field, f"{text!r} is not an ICD-O-3 code NENKG knows for this field")
+        return self.canonical[key], tuple(self.terms[key])
+
+
 class RecordReader:
-    """Turns raw rows (dicts of strings) into Records or Rejections."""
+    """Turns raw rows (dicts of strings) into Records, or raises RejectRecord; every field's
+    converter is built from the record contract (``contract.py``)."""
 
     def __init__(self, knowledge: Knowledge):
-        k = self.k = knowledge
-        nenkg = lambda local: URIRef(N + local)  # noqa: E731
-        uberon = URIRef(ns.OBO + "UBERON_0001062")
-        site_roots = {s for s in k.labels if str(s).startswith(ns.OBO + "UBERON_")}
-        self.sites = TermIndex(k, site_roots | {uberon}, what="site")
-        self.syndromes = TermIndex(k, [nenkg("0000500")], what="hormone syndrome")
-        self.hereditary = TermIndex(k, [nenkg("0000700"), nenkg("0000709")], what="hereditary syndrome")
-        self.backgrounds = TermIndex(k, [nenkg("0000520"), nenkg("0000504"), nenkg("0004055")], what="gastric background")
-        self.differentiation = TermIndex(k, self._coded({URIRef(ns.OBO + "PATO_0002110"), URIRef(ns.OBO + "PATO_0002106"), nenkg("0004054")}), what="differentiation")
-        self.necrosis = TermIndex(k, self._coded(set(k.g.transitive_subjects(RDFS.subClassOf, nenkg("0004050"))) - {nenkg("0004050")}), what="necrosis code")
-        self.cytology = TermIndex(k, self._coded(set(k.g.transitive_subjects(RDFS.subClassOf, nenkg("0002010"))) - {nenkg("0002010")}), what="cytology code")
-        self.seen_ids: set[str] = set()
-        self.converters = self._converters()
+        self.k = knowledge
+        self.contract = knowledge.contract
+        self.indexes: dict[str, TermIndex] = {}
+        self.codes: dict[str, CodeIndex] = {}
+        for f in self.contract:
+            if f.kind == "term":
+                self.indexes[f.name] = TermIndex(knowledge, f)
+            elif f.kind == "code":
+                self.codes[f.name] = CodeIndex(knowledge, f)
+        self.converters = {f.name: self._converter(f) for f in self.contract if f.kind != "identifier"}
+        self.seen_ids: dict[str, int] = {}
 
-    def _coded(self, terms: set[URIRef]) -> list[URIRef]:
-        return [t for t in terms if self.k.g.value(t, P["record_code"]) is not None]
+    def _converter(self, f: Field) -> Callable[[str], object]:
+        """Stripped, non-empty text -> value, or RejectRecord. The per-record path and the
+        batch path both call these, so they accept and reject exactly the same values."""
+        name = f.name
+        if f.kind == "term":
+            index = self.indexes[name]
+            if f.multi:
+                return lambda t: tuple(index.resolve(s) for s in t.split("|") if s.strip())
+            return index.resolve
+        if f.kind == "code":
+            return self.codes[name].resolve
+        if f.kind == "number":
+            lex, what = (INTEGER_LEX, "a whole number") if f.whole else (DECIMAL_LEX, "a number")
 
-    @staticmethod
-    def _decimal(text: str, field_name: str, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
-        if not DECIMAL_LEX.match(text):
-            raise RejectRecord(field_name, f"not a number: {text!r}")
-        value = Decimal(text)
-        if low is not None and value < low:
-            raise RejectRecord(field_name, f"{text} is below {low}")
-        if high is not None and value > high:
-            raise RejectRecord(field_name, f"{text} is above {high}")
-        return value
+            def number(text: str) -> Decimal | int:
+                if not lex.match(text):
+                    raise RejectRecord(name, f"not {what}: {text!r}")
+                value = int(text) if f.whole else Decimal(text)
+                if f.minimum is not None and value < f.minimum:
+                    raise RejectRecord(name, f"{text} is below {f.bounds_text()}")
+                if f.maximum is not None and value > f.maximum:
+                    raise RejectRecord(name, f"{text} is above the largest value {f.bounds_text().split()[-1]}")
+                return value
+            return number
+        if f.kind == "choice":
+            by_text = {c.lower(): c for c in f.choices}
+            firsts = [c[0].lower() for c in f.choices]
+            by_text.update({c[0].lower(): c for c in f.choices if firsts.count(c[0].lower()) == 1})
 
-    @staticmethod
-    def _integer(text: str, field_name: str, low: int = 0, high: int | None = None) -> int:
-        if not INTEGER_LEX.match(text):
-            raise RejectRecord(field_name, f"not a whole number: {text!r}")
-        value = int(text)
-        if value < low or (high is not None and value > high):
-            raise RejectRecord(field_name, f"{text} is outside [{low}, {high if high is not None else '...'}]")
-        return value
+            def choice(text: str) -> str:
+                hit = by_text.get(text.lower())
+                if hit is None:
+                    raise RejectRecord(name, f"{text!r} is not one of {', '.join(f.choices)}")
+                return hit
+            return choice
+        return lambda t: t
 
-    def _converters(self) -> dict[str, Callable[[str], object]]:
-        """One converter per field: stripped, non-empty text -> value, or RejectRecord.
-
-        The per-record path (parse) and the batch fast path both call these, so they accept and
-        reject exactly the same values."""
-        zero, hundred = Decimal(0), Decimal(100)
-
-        def sex(text: str) -> str:
-            if text.lower() not in SEXES:
-                raise RejectRecord("sex", f"{text!r} is not one of {sorted(SEXES)}")
-            return text.lower()
-
-        return {
-            "primary_site": lambda t: self.sites.resolve(t, "primary_site"),
-            "differentiation": lambda t: self.differentiation.resolve(t, "differentiation"),
-            "ki67_percent": lambda t: self._decimal(t, "ki67_percent", zero, hundred),
-            "mitoses_per_2mm2": lambda t: self._integer(t, "mitoses_per_2mm2"),
-            "necrosis": lambda t: self.necrosis.resolve(t, "necrosis"),
-            "cytology": lambda t: self.cytology.resolve(t, "cytology"),
-            "ne_component_percent": lambda t: self._decimal(t, "ne_component_percent", zero, hundred),
-            "hormone_syndrome": lambda t: self.syndromes.resolve(t, "hormone_syndrome"),
-            "gastric_background": lambda t: self.backgrounds.resolve(t, "gastric_background"),
-            "hereditary_syndrome": lambda t: self.hereditary.resolve(t, "hereditary_syndrome"),
-            "size_mm": lambda t: self._decimal(t, "size_mm", zero),
-            "metastatic_sites": lambda t: tuple(self.sites.resolve(s, "metastatic_sites") for s in t.split("|") if s.strip()),
-            "age": lambda t: self._integer(t, "age", 0, 130),
-            "sex": sex,
-        }
-
-    def check_id(self, rid: str) -> None:
+    def check_id(self, rid: str, line: int) -> None:
         """Record identifiers are required and unique within one input."""
         if not rid:
-            raise RejectRecord("record_id", "missing")
-        if rid in self.seen_ids:
-            raise RejectRecord("record_id", f"duplicate record_id {rid!r}")
-        self.seen_ids.add(rid)
+            raise RejectRecord(self.contract.identifier.name, "missing")
+        first = self.seen_ids.get(rid)
+        if first is not None:
+            raise RejectRecord(self.contract.identifier.name, f"{rid!r} repeats the record_id of line {first}")
+        self.seen_ids[rid] = line
 
-    def parse(self, raw: dict[str, str]) -> Record:
-        texts = {c: (raw.get(c) or "").strip() for c in COLUMNS}
-        self.check_id(texts["record_id"])
-        if not texts["primary_site"]:
-            raise RejectRecord("primary_site", "missing")
-        values = {c: self.converters[c](t) for c, t in texts.items() if t and c != "record_id"}
-        return Record(record_id=texts["record_id"], texts=texts, **values)
-
-
-@contextlib.contextmanager
-def reading(name: str) -> Iterator[None]:
-    """Turns the reader's errors on a record file into one clear command-line error."""
-    try:
-        yield
-    except InputError as exc:
-        raise NenkgError(str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise NenkgError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    def parse(self, raw: dict[str, str], line: int = 0) -> Record:
+        texts = {f.name: (raw.get(f.name) or "").strip() for f in self.contract}
+        rid = texts[self.contract.identifier.name]
+        self.check_id(rid, line)
+        values = {c: self.converters[c](t) for c, t in texts.items() if t and c in self.converters}
+        return make_record(self.contract, rid, texts, values)
 
 
-def sniff(fh: TextIO, name: str) -> tuple[str, Iterator[str]]:
-    """Tell CSV from JSON Lines by the name (.csv, .jsonl, .ndjson) or else by the first line,
-    and return the format with all lines (the first included)."""
-    first = fh.readline()
-    lines = itertools.chain([first], fh)
-    if name.endswith((".jsonl", ".ndjson")) or (not name.endswith(".csv") and first.lstrip().startswith("{")):
-        return "jsonl", lines
-    if name.endswith(".csv") or "record_id" in first:
-        return "csv", lines
-    raise InputError(f"{name}: line 1: neither a CSV header with the record columns "
-                     f"({', '.join(COLUMNS[:3])}, ...) nor a JSON Lines record")
+def make_record(contract, rid: str, texts: dict[str, str], values: dict[str, object]) -> Record:
+    """A Record from converted values; a term field left blank is taken from a code field of the
+    same code system (a primary site from its ICD-O-3 topography code)."""
+    for code_field, term_field in contract.fills.items():
+        given = values.get(code_field)
+        if given is not None and values.get(term_field) is None:
+            values[term_field] = given[1][0]
+    for f in contract.required:
+        if values.get(f.name) is None:
+            raise RejectRecord(f.name, "missing")
+    return Record(record_id=rid, texts=texts, **values)
 
 
-def read_rows(fh: TextIO, name: str) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    """Yield (row number, raw row or None, error or None) from a CSV or JSON Lines stream.
-
-    Row numbers count data rows from 1 (a CSV header is not counted)."""
-    fmt, lines = sniff(fh, name)
-    yield from (_jsonl_rows(lines) if fmt == "jsonl" else _csv_rows(lines, name))
-
-
-def csv_header(reader: Iterator[list[str]], name: str) -> list[str] | None:
-    """The checked header of a CSV record file (None for an empty file)."""
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        return None
-    unknown = [h for h in header if h not in COLUMNS]
-    if "record_id" not in header or "primary_site" not in header or unknown:
-        raise InputError(f"{name}: line 1: the header must use the record columns {', '.join(COLUMNS)}"
-                         + (f"; unknown column(s): {', '.join(unknown)}" if unknown else ""))
-    return header
-
-
-def _csv_rows(lines: Iterable[str], name: str):
-    reader = csv.reader(lines)
-    header = csv_header(reader, name)
-    if header is None:
-        return
-    for i, row in enumerate(reader, start=1):
-        if not row or (len(row) == 1 and not row[0].strip()):
-            yield i, None, "empty line"
-            continue
-        if len(row) != len(header):
-            yield i, dict(zip(header, row, strict=False)), f"has {len(row)} fields, the header has {len(header)}"
-            continue
-        yield i, dict(zip(header, row, strict=True)), None
-
-
-def _jsonl_rows(lines: Iterable[str]):
-    for i, line in enumerate(lines, start=1):
-        if not line.strip():
-            yield i, None, "empty line"
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield i, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
-            continue
-        if not isinstance(obj, dict):
-            yield i, None, "a JSON Lines record is an object"
-            continue
-        unknown = [k for k in obj if k not in COLUMNS]
-        if unknown:
-            yield i, {k: str(v) for k, v in obj.items() if isinstance(k, str)}, f"unknown field(s) {', '.join(unknown)}"
-            continue
-        yield i, {k: ("" if v is None else "|".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in obj.items()}, None
-
-
-def outcome_row(record_id: str, outcome: Outcome | None, rejection: Rejection | None) -> dict[str, str]:
+def outcome_row(record_id: str, outcome: Outcome | None, rejection: Rejection | None,
+                topography: str = "") -> dict[str, str]:
+    """One output row (without the carried input columns)."""
     if rejection is not None:
         return {**dict.fromkeys(OUTPUT_COLUMNS, ""), "record_id": record_id, "status": "rejected",
-                "error": f"row {rejection.row}: {rejection.field}: {rejection.reason}"}
+                "topography_code": topography, "error": rejection.message}
     assert outcome is not None
     return {
-        "record_id": record_id, "status": "classified", "category": outcome.category,
-        "class_iri": outcome.class_iri, "grade": outcome.grade, "icdo3": outcome.icdo3,
-        "functional": outcome.functional, "syndrome": outcome.syndrome,
+        "record_id": record_id, "status": outcome.status, "category": outcome.category,
+        "class_iri": outcome.class_iri, "grade": outcome.grade, "topography_code": topography,
+        "morphology_code": outcome.icdo3, "functional": outcome.functional, "syndrome": outcome.syndrome,
         "hereditary_syndrome": outcome.hereditary_syndrome, "predisposed_to": outcome.predisposed_to,
         "reason": "; ".join(outcome.reason), "warnings": "; ".join(outcome.warnings), "error": "",
     }
 
 
 RECORD_BASE = "https://w3id.org/nenkg/record/"
-NUMERIC_TYPES = {"ki67_percent": XSD.decimal, "ne_component_percent": XSD.decimal, "size_mm": XSD.decimal,
-                 "mitoses_per_2mm2": XSD.integer, "age": XSD.integer}
 
 
-def record_iri(record_id: str) -> URIRef:
-    return URIRef(RECORD_BASE + urllib.parse.quote(record_id, safe=""))
+def record_iri(record_set: str, record_id: str) -> URIRef:
+    """A record's IRI: its record set (the file it came from) and its identifier there, so that
+    record r1 of two files are two records."""
+    return URIRef(RECORD_BASE + urllib.parse.quote(record_set, safe="") + "/" + urllib.parse.quote(record_id, safe=""))
 
 
-def raw_to_triples(raw: dict[str, str], reader: RecordReader) -> list[tuple]:
+def raw_to_triples(raw: dict[str, str], reader: RecordReader, record_set: str = "records") -> list[tuple]:
     """A raw row as RDF in the record vocabulary, without validating it: each value is
     written as the term it names if it names one, else as a plain literal, so that the SHACL
     shapes see exactly what the row says."""
-    k = reader.k
-    rid = (raw.get("record_id") or "").strip()
-    s = record_iri(rid or "row")
-    triples = [(s, RDF.type, URIRef(N + "0004005")), (s, k.columns["record_id"], Literal(rid))]
-    indexes = {"primary_site": reader.sites, "differentiation": reader.differentiation,
-               "necrosis": reader.necrosis, "cytology": reader.cytology,
-               "hormone_syndrome": reader.syndromes, "gastric_background": reader.backgrounds,
-               "hereditary_syndrome": reader.hereditary, "metastatic_sites": reader.sites}
+    contract = reader.contract
+    rid = (raw.get(contract.identifier.name) or "").strip()
+    s = record_iri(record_set, rid or "row")
+    triples = [(s, RDF.type, NENKG.tumour_record), (s, contract.identifier.prop, Literal(rid))]
     for column, text in raw.items():
         text = (text or "").strip()
-        if column == "record_id" or not text or column not in k.columns:
+        f = contract.by_name.get(column)
+        if f is None or f.kind == "identifier" or not text:
             continue
-        prop = k.columns[column]
-        if column in NUMERIC_TYPES:
-            lex = INTEGER_LEX if NUMERIC_TYPES[column] == XSD.integer else DECIMAL_LEX
-            obj = Literal(text, datatype=NUMERIC_TYPES[column]) if lex.match(text) else Literal(text)
-            triples.append((s, prop, obj))
-        elif column == "sex":
-            triples.append((s, prop, Literal(text.lower())))
+        if f.kind == "number":
+            lex = INTEGER_LEX if f.whole else DECIMAL_LEX
+            triples.append((s, f.prop, Literal(text, datatype=f.datatype) if lex.match(text) else Literal(text)))
+        elif f.kind == "term":
+            index = reader.indexes[column]
+            for v in (text.split("|") if f.multi else [text]):
+                try:
+                    obj = index.resolve(v) if v.strip() else None
+                except RejectRecord:
+                    obj = Literal(v.strip())
+                if obj is not None:
+                    triples.append((s, f.prop, obj))
+        elif f.kind == "choice":
+            try:
+                triples.append((s, f.prop, Literal(reader.converters[column](text))))
+            except RejectRecord:
+                triples.append((s, f.prop, Literal(text)))
+        elif f.kind == "code":
+            try:
+                code, _ = reader.codes[column].resolve(text)
+            except RejectRecord:
+                code = text
+            triples.append((s, f.prop, Literal(code)))
         else:
-            values = text.split("|") if column == "metastatic_sites" else [text]
-            for v in values:
-                key = " ".join(v.split()).lower()
-                hit = indexes[column].by_text.get(key)
-                triples.append((s, prop, hit if hit is not None else Literal(v.strip())))
+            triples.append((s, f.prop, Literal(text)))
     return triples
 
 
@@ -320,8 +280,8 @@ def rdf_rows(path: str, knowledge: Knowledge) -> Iterator[tuple[int, dict[str, s
         g.parse(path, format=fmt)
     except Exception as exc:  # noqa: BLE001 - any parser error becomes a clear message
         raise InputError(f"{path}: not valid {fmt}: {str(exc).splitlines()[0][:300]}") from None
-    column_of = {p: c for c, p in knowledge.columns.items()}
-    for i, s in enumerate(sorted(g.subjects(RDF.type, URIRef(N + "0004005"))), start=1):
+    column_of = {f.prop: f.name for f in knowledge.contract}
+    for i, s in enumerate(sorted(g.subjects(RDF.type, NENKG.tumour_record)), start=1):
         raw: dict[str, list[str]] = {}
         for p, o in g.predicate_objects(s):
             col = column_of.get(p)

@@ -183,6 +183,39 @@ CHARACTERISTICS = {
 }
 VALUE_TYPES = {"iri", "decimal", "integer", "boolean", "string"}
 
+#: the annotation properties the compiler declares itself (OWL 2 DL needs every one declared)
+VOCABULARY = [
+    (ns.IAO_DEFINITION, "definition"),
+    (ns.IAO_TERM_REPLACED_BY, "term replaced by"),
+    (ns.IAO_ROOT_TERM, "has ontology root term"),
+    (URIRef(ns.OBO + "IAO_0000231"), "has obsolescence reason"),
+    (ns.OBOINOWL.hasExactSynonym, "has_exact_synonym"),
+    (ns.OBOINOWL.hasRelatedSynonym, "has_related_synonym"),
+    (ns.OBOINOWL.hasNarrowSynonym, "has_narrow_synonym"),
+    (ns.OBOINOWL.hasBroadSynonym, "has_broad_synonym"),
+    (ns.OBOINOWL.hasSynonymType, "has_synonym_type"),
+    (ns.OBOINOWL.hasDbXref, "database_cross_reference"),
+    (ns.OBOINOWL.consider, "consider"),
+    (ns.OBOINOWL.is_inferred, "is_inferred"),
+    (ns.SKOS.exactMatch, "exact match"),
+    (ns.SKOS.closeMatch, "close match"),
+    (ns.SKOS.broadMatch, "broad match"),
+    (ns.SKOS.narrowMatch, "narrow match"),
+    (ns.SKOS.relatedMatch, "related match"),
+    (ns.DCTERMS.source, "source"),
+    (ns.DCTERMS.title, "title"),
+    (ns.DCTERMS.description, "description"),
+    (ns.DCTERMS.license, "license"),
+    (ns.DCTERMS.created, "created"),
+    (ns.DCTERMS.modified, "modified"),
+    (ns.DCTERMS.creator, "creator"),
+    (ns.DCTERMS.publisher, "publisher"),
+    (ns.DCTERMS.date, "date"),
+    (ns.DCTERMS.identifier, "identifier"),
+    (ns.VANN.preferredNamespacePrefix, "preferred namespace prefix"),
+    (ns.VANN.preferredNamespaceUri, "preferred namespace URI"),
+]
+
 
 def _typed_value(value: Any, value_type: str | None, compiler: "Compiler") -> URIRef | Literal:
     """Turn a YAML value into the RDF term a fact of this value type needs."""
@@ -192,9 +225,16 @@ def _typed_value(value: Any, value_type: str | None, compiler: "Compiler") -> UR
         if not isinstance(value, str) or ":" not in value:
             raise ValueError(f"expected a CURIE, got {value!r}")
         curie = compiler.ss.aliases.get(value, value)
-        if curie not in compiler.ss.terms:
+        prefix, local = ns.split_curie(curie)
+        if prefix in ns.ENTITY_PREFIXES:
+            iri = URIRef(ns.expand(curie))
+        elif prefix in ns.VOCAB_PREFIXES:
+            iri = URIRef(ns.VOCAB_PREFIXES[prefix] + local)
+        else:
+            raise ValueError(f"{value} is not a CURIE of a known prefix")
+        if curie not in compiler.ss.terms and iri not in dict(VOCABULARY):
             raise ValueError(f"{value} is not declared")
-        return URIRef(ns.expand(curie))
+        return iri
     if value_type == "boolean":
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {value!r}")
@@ -766,38 +806,7 @@ class Compiler:
 
     def declare_vocabulary(self) -> None:
         """Declare the annotation properties the ontology uses (OWL 2 DL needs it)."""
-        aps = [
-            (ns.IAO_DEFINITION, "definition"),
-            (ns.IAO_TERM_REPLACED_BY, "term replaced by"),
-            (ns.IAO_ROOT_TERM, "has ontology root term"),
-            (URIRef(ns.OBO + "IAO_0000231"), "has obsolescence reason"),
-            (ns.OBOINOWL.hasExactSynonym, "has_exact_synonym"),
-            (ns.OBOINOWL.hasRelatedSynonym, "has_related_synonym"),
-            (ns.OBOINOWL.hasNarrowSynonym, "has_narrow_synonym"),
-            (ns.OBOINOWL.hasBroadSynonym, "has_broad_synonym"),
-            (ns.OBOINOWL.hasSynonymType, "has_synonym_type"),
-            (ns.OBOINOWL.hasDbXref, "database_cross_reference"),
-            (ns.OBOINOWL.consider, "consider"),
-            (ns.OBOINOWL.is_inferred, "is_inferred"),
-            (ns.SKOS.exactMatch, "exact match"),
-            (ns.SKOS.closeMatch, "close match"),
-            (ns.SKOS.broadMatch, "broad match"),
-            (ns.SKOS.narrowMatch, "narrow match"),
-            (ns.SKOS.relatedMatch, "related match"),
-            (ns.DCTERMS.source, "source"),
-            (ns.DCTERMS.title, "title"),
-            (ns.DCTERMS.description, "description"),
-            (ns.DCTERMS.license, "license"),
-            (ns.DCTERMS.created, "created"),
-            (ns.DCTERMS.modified, "modified"),
-            (ns.DCTERMS.creator, "creator"),
-            (ns.DCTERMS.publisher, "publisher"),
-            (ns.DCTERMS.date, "date"),
-            (ns.DCTERMS.identifier, "identifier"),
-            (ns.VANN.preferredNamespacePrefix, "preferred namespace prefix"),
-            (ns.VANN.preferredNamespaceUri, "preferred namespace URI"),
-        ]
-        for iri, label in aps:
+        for iri, label in VOCABULARY:
             self.g.add((iri, RDF.type, OWL.AnnotationProperty))
             self.g.add((iri, RDFS.label, Literal(label, lang=LANG)))
         abbrev = URIRef(ns.OMO_ABBREVIATION)

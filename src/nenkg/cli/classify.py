@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .. import namespaces as ns
+from ..atomic import output
 from ..errors import NenkgError
+from ..fastpath import FastClassifier, Result, csv_field, output_header, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
-from ..fastpath import FastClassifier, Result, csv_field, per_record_results, result_row
-from ..records import OUTPUT_COLUMNS, RecordReader, _csv_rows, _jsonl_rows, rdf_rows, reading, record_iri, sniff
-from .options import add_command, existing_file, input_file, positive_int
+from ..intake import Chunk, Layout, Reader, open_lines
+from ..records import OUTPUT_COLUMNS, RecordReader, rdf_rows, record_iri
+from ..recordgraph import record_set_name
+from ..vocab import NENKG
+from .options import add_command, existing_file, input_file
 
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
 
@@ -36,138 +39,166 @@ def register(sub: argparse._SubParsersAction) -> None:
         examples="nenkg classify examples/records.csv                      # CSV to standard output\n"
                  "nenkg classify examples/records.jsonl -o classified.jsonl\n"
                  "nenkg classify - --format ttl < examples/records.csv     # from standard input",
-        exit_codes="0  every record classified\n"
-                   "1  at least one record rejected (listed in the output with its reason)\n"
-                   "2  the input could not be read (missing file, not CSV/JSONL/RDF, not UTF-8) or an invalid option")
+        exit_codes="0  every record classified or found not to be a NEN\n"
+                   "1  at least one record rejected (listed in the output with its line and reason)\n"
+                   "2  the input could not be read (missing file, not UTF-8, unclosed quote, repeated column,\n"
+                   "   unknown column with --strict), the output is the input or its folder is missing, or an\n"
+                   "   invalid option; nothing is written and an existing output is left as it was")
     p.add_argument("input", type=input_file, help="records file (.csv, .jsonl, or RDF: .ttl, .nt, .rdf, .jsonld) or - for standard input")
-    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("-o", "--output", help="output file, written whole at the end (default, or -: standard output)")
     p.add_argument("--format", choices=("csv", "jsonl", "ttl"), help="output format (default: from the output name, else csv)")
     p.add_argument("--ontology", type=existing_file, help="release file with the criteria (default: ontology/nenkg.owl)")
-    p.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
-                   help="worker processes for CSV to CSV (default: 2 or the number of CPUs if fewer)")
+    p.add_argument("--strict", action="store_true",
+                   help="an unknown column or key is an error (default: a warning, and the column is carried through)")
     p.add_argument("--per-record", action="store_true",
-                   help="classify CSV one record at a time (the reference path) instead of in batches")
+                   help="classify one record at a time (the reference path) instead of in batches")
     p.set_defaults(func=run)
 
 
 class Writer:
-    """Writes results one by one as CSV, JSON Lines or Turtle (buffered)."""
+    """Writes results as CSV, JSON Lines or Turtle, in large buffered pieces."""
 
-    def __init__(self, fh: TextIO, fmt: str):
-        self.fh, self.fmt = fh, fmt
+    def __init__(self, fh: TextIO, fmt: str, layout: Layout, record_set: str):
+        self.fh, self.fmt, self.layout, self.record_set = fh, fmt, layout, record_set
         self.buffer: list[str] = []
-        if fmt == "csv":
-            fh.write(",".join(OUTPUT_COLUMNS) + "\n")
-        elif fmt == "ttl":
-            fh.write(f"@prefix nenkg: <{ns.ENTITY_PREFIXES['NENKG']}> .\n@prefix xsd: <{XSD}> .\n\n")
+        self.pieces: dict[int, tuple[Outcome, tuple[str, str, str]]] = {}
+        self.header_written = False
+
+    def header(self) -> None:
+        if self.header_written:
+            return
+        self.header_written = True
+        if self.fmt == "csv":
+            self.fh.write(",".join(csv_field(c) for c in output_header(self.layout)) + "\n")
+        elif self.fmt == "ttl":
+            self.fh.write(f"@prefix nenkg: <{ns.ENTITY_PREFIXES['NENKG']}> .\n@prefix xsd: <{XSD}> .\n\n")
 
     def write(self, result: Result) -> None:
-        row = result_row(result)
         if self.fmt == "csv":
-            self.buffer.append(",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS) + "\n")
+            self.buffer.append(self._csv_line(result))
         elif self.fmt == "jsonl":
+            row = result_row(result)
+            for name, value in zip(output_header(self.layout)[len(OUTPUT_COLUMNS):], result.extras):
+                row[name] = value
             self.buffer.append(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            self.buffer.append(turtle_block(row, result.outcome))
-        if len(self.buffer) >= 10000:
+            self.buffer.append(turtle_block(result_row(result), result.outcome, self.record_set))
+        if len(self.buffer) >= 20000:
             self.flush()
+
+    def _csv_line(self, r: Result) -> str:
+        """The line csv.writer would write, classified rows assembled from pieces cached per
+        outcome (records share few outcomes)."""
+        width = len(self.layout.extras)
+        extras = "".join("," + csv_field(v) for v in (r.extras + [""] * width)[:width]) if width else ""
+        o = r.outcome
+        if o is None:
+            row = result_row(r)
+            return ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS) + extras + "\n"
+        entry = self.pieces.get(id(o))  # the entry keeps its outcome alive, so ids cannot be reused
+        pieces = entry[1] if entry is not None else None
+        if pieces is None:
+            if len(self.pieces) > 100_000:
+                self.pieces.clear()
+            row = result_row(Result(r.line, "", o, "", None))
+            at_topo, at_reason = OUTPUT_COLUMNS.index("topography_code"), OUTPUT_COLUMNS.index("reason")
+            pieces = (
+                ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[1:at_topo]),
+                ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[at_topo + 1:at_reason]),
+                ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[at_reason + 1:]),
+            )
+            self.pieces[id(o)] = (o, pieces)
+        before, middle, after = pieces
+        return f"{csv_field(r.record_id)},{before},{csv_field(r.topography)},{middle},{csv_field(r.reason)},{after}{extras}\n"
 
     def flush(self) -> None:
         self.fh.write("".join(self.buffer))
         self.buffer.clear()
 
 
-def turtle_block(row: dict[str, str], outcome: Outcome | None) -> str:
-    n = ns.ENTITY_PREFIXES["NENKG"]
-    subject = record_iri(row["record_id"])
-    lines = [f"{subject.n3()} a {URIRef(n + '0004005').n3()} ;",
-             f"    {URIRef(n + '0004030').n3()} {Literal(row['record_id']).n3()} ;"]
+def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str) -> str:
+    subject = record_iri(record_set, row["record_id"])
+    lines = [f"{subject.n3()} a {(NENKG.tumour_record if outcome is not None else NENKG.rejected_tumour_record).n3()} ;",
+             f"    {NENKG.record_identifier.n3()} {Literal(row['record_id']).n3()} ;"]
     if outcome is not None and outcome.class_iri:
-        lines.append(f"    {URIRef(n + '0004045').n3()} {URIRef(outcome.class_iri).n3()} ;")
+        lines.append(f"    {NENKG.record_classified_as.n3()} {URIRef(outcome.class_iri).n3()} ;")
     if outcome is not None and outcome.grade_iri:
-        lines.append(f"    {URIRef(n + '0004046').n3()} {URIRef(outcome.grade_iri).n3()} ;")
+        lines.append(f"    {NENKG.record_grade.n3()} {URIRef(outcome.grade_iri).n3()} ;")
     if outcome is not None:
         for c in outcome.criteria:
-            lines.append(f"    {URIRef(n + '0004047').n3()} {URIRef(ns.expand(c)).n3()} ;")
+            lines.append(f"    {NENKG.record_decided_by.n3()} {URIRef(ns.expand(c)).n3()} ;")
         for w in outcome.warnings:
-            lines.append(f"    {URIRef(n + '0004049').n3()} {Literal(w).n3()} ;")
-    text = row["reason"] if row["status"] == "classified" else row["error"]
-    lines.append(f"    {URIRef(n + '0004048').n3()} {Literal(text).n3()} .")
+            lines.append(f"    {NENKG.classification_warning.n3()} {Literal(w).n3()} ;")
+    text = row["reason"] if outcome is not None else row["error"]
+    lines.append(f"    {NENKG.classification_reason.n3()} {Literal(text).n3()} .")
     return "\n".join(lines) + "\n\n"
+
+
+def results_of(args: argparse.Namespace, knowledge, warn) -> tuple[Iterator[Result], callable, list]:
+    """The results of the input, and a function giving its layout (known once reading began)."""
+    name = args.input
+    closers: list = []
+    if name.endswith(RDF_SUFFIXES):
+        layout = Layout(list(knowledge.contract.names), len(knowledge.contract.names))
+        rows = [(i, raw) for i, raw, _ in rdf_rows(name, knowledge)]
+        chunk = Chunk([[raw.get(c, "") for c in layout.columns] for _, raw in rows], [i for i, _ in rows], {})
+        reader = RecordReader(knowledge)
+        return per_record_results([chunk], lambda: layout, reader, Classifier(knowledge)), lambda: layout, closers
+    lines, stream = open_lines(name)
+    closers.append(stream)
+    reader = Reader(lines, "<stdin>" if name == "-" else name, knowledge.contract.names, strict=args.strict, warn=warn)
+    layout_of = lambda: reader.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))  # noqa: E731
+    if args.per_record:
+        return per_record_results(reader.chunks(), layout_of, RecordReader(knowledge), Classifier(knowledge)), layout_of, closers
+    return FastClassifier(knowledge).results(reader.chunks(), layout_of), layout_of, closers
 
 
 def run(args: argparse.Namespace) -> int:
     ontology = args.ontology or (args.root / "ontology" / "nenkg.owl")
     if not Path(ontology).is_file():
         raise NenkgError(f"{ontology}: no release file; run `nenkg build` first")
-    knowledge = load_knowledge(ontology)
-    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "csv")
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output and args.output != "-" else "csv")
     if fmt not in ("csv", "jsonl", "ttl"):
         raise NenkgError(f"unknown output format {fmt!r}; use --format csv, jsonl or ttl")
-    if args.input == "-":
-        src, name = sys.stdin, "<stdin>"
-    else:
-        path = Path(args.input)
-        if not path.is_file():
-            raise NenkgError(f"{path}: no such file")
-        src, name = open(path, encoding="utf-8", newline=""), str(path)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    if args.input != "-" and not Path(args.input).is_file():
+        raise NenkgError(f"{args.input}: no such file")
+    knowledge = load_knowledge(ontology)
     progress = sys.stderr.isatty()
-    counts = {"classified": 0, "rejected": 0}
+    counts = {"classified": 0, "not_nen": 0, "rejected": 0}
+    record_set = "stdin" if args.input == "-" else record_set_name(Path(args.input))
+    warnings: list[str] = []
+
+    def warn(text: str) -> None:
+        print(f"nenkg classify: warning: {text}", file=sys.stderr)
+
+    results, layout_of, closers = results_of(args, knowledge, warn)
     try:
-        with reading(name):
-            if name.endswith(RDF_SUFFIXES):
-                results = per_record_results(rdf_rows(name, knowledge), RecordReader(knowledge), Classifier(knowledge))
-            else:
-                kind, lines = sniff(src, name)
-                if kind == "csv" and not args.per_record and fmt == "csv":
-                    fast = FastClassifier(knowledge)
-                    by_range = fast.csv_file_output(name, args.jobs) if args.jobs > 1 and args.input != "-" else None
-                    return _fast_csv(by_range if by_range is not None else fast.csv_output(lines, name, args.jobs), out, progress)
-                if kind == "csv" and not args.per_record:
-                    results = FastClassifier(knowledge).classify_csv(lines, name)
-                else:
-                    rows = _jsonl_rows(lines) if kind == "jsonl" else _csv_rows(lines, name)
-                    results = per_record_results(rows, RecordReader(knowledge), Classifier(knowledge))
-            writer = Writer(out, fmt)
-            # millions of short-lived tuples and no reference cycles: the cyclic collector would only
-            # re-scan the knowledge graph again and again
-            gc.disable()
+        with output(args.output, inputs=(args.input,)) as out:
+            gc.disable()  # millions of short-lived objects, no cycles
+            writer: Writer | None = None
             for res in results:
-                counts["rejected" if res.rejection else "classified"] += 1
+                if writer is None:
+                    writer = Writer(out, fmt, layout_of(), record_set)
+                    writer.header()
+                writer.layout = layout_of()
+                counts["rejected" if res.rejection else res.outcome.status] += 1
                 writer.write(res)
-                if progress and (counts["classified"] + counts["rejected"]) % 50000 == 0:
-                    print(f"\r{counts['classified'] + counts['rejected']:,} records", end="", file=sys.stderr)
+                total = sum(counts.values())
+                if progress and total % 50000 == 0:
+                    print(f"\r{total:,} records", end="", file=sys.stderr)
+            if writer is None:
+                writer = Writer(out, fmt, layout_of(), record_set)
+                writer.header()
             writer.flush()
     finally:
         gc.enable()
-        if src is not sys.stdin:
-            src.close()
-        if out is not sys.stdout:
-            out.close()
-    return _summary(counts["classified"], counts["rejected"], progress)
-
-
-def _fast_csv(chunks, out: TextIO, progress: bool) -> int:
-    """CSV in, CSV out through the batch path, written chunk by chunk."""
-    classified = rejected = 0
-    out.write(",".join(OUTPUT_COLUMNS) + "\n")
-    gc.disable()
-    try:
-        for text, n_ok, n_bad in chunks:
-            out.write(text)
-            classified += n_ok
-            rejected += n_bad
-            if progress:
-                print(f"\r{classified + rejected:,} records", end="", file=sys.stderr)
-    finally:
-        gc.enable()
-    return _summary(classified, rejected, progress)
-
-
-def _summary(classified: int, rejected: int, progress: bool) -> int:
+        for c in closers:
+            if c is not sys.stdin.buffer:
+                c.close()
     if progress:
         print("\r", end="", file=sys.stderr)
-    print(f"nenkg classify: {classified + rejected} records in, {classified} classified, {rejected} rejected",
-          file=sys.stderr)
-    return 1 if rejected else 0
+    del warnings
+    total = sum(counts.values())
+    print(f"nenkg classify: {total} records in, {counts['classified']} classified, {counts['not_nen']} not a NEN, "
+          f"{counts['rejected']} rejected", file=sys.stderr)
+    return 1 if counts["rejected"] else 0

@@ -1,0 +1,337 @@
+"""Record files as people make them: CSV or JSON Lines, read into chunks of rows.
+
+What a spreadsheet export or a registry extract may hold, and what becomes of it:
+
+* a UTF-8 byte order mark is skipped; header names match the contract's columns in any case and
+  with stray spaces; JSON Lines keys likewise;
+* a column (or key) the contract does not know is named once as a warning and carried through to
+  the output unchanged (``strict=True`` makes it an error);
+* a column or key that appears twice is an error naming it, since two values for one field
+  cannot both be honoured;
+* blank lines are not records and are skipped;
+* a quoted CSV field that never closes stops the run with the line where the quote opened,
+  and text that is not UTF-8 stops it with the line and the byte offset in the file.
+
+Both formats come out the same way: the header (contract columns first, in contract order, then
+the carried columns), and chunks of rows as lists of strings in that order, each with the line
+it starts on and, for a row that cannot be a record (wrong number of fields, not a JSON object),
+the reason. Fatal problems raise :class:`InputError` with one line of text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from .errors import NenkgError
+
+BOM = codecs.BOM_UTF8
+
+
+class InputError(NenkgError):
+    """The input as a whole cannot be read; the message is one line naming file and line."""
+
+
+@dataclass
+class Layout:
+    """The columns of an input, in the order rows are given to the classifier."""
+
+    #: the contract's column names, then the carried (unknown) columns as written
+    columns: list[str]
+    #: how many of ``columns`` are contract columns
+    known: int
+    #: for a CSV input: the position in ``columns`` of each column of the file
+    order: list[int] = field(default_factory=list)
+
+    @property
+    def extras(self) -> list[str]:
+        return self.columns[self.known:]
+
+
+@dataclass
+class Chunk:
+    """Rows of one stretch of the input (lists of strings in layout order)."""
+
+    rows: list[list[str]]
+    lines: list[int]
+    #: row position -> why the row cannot be a record at all
+    errors: dict[int, str]
+
+
+def normalise(name: str) -> str:
+    return "_".join(name.strip().lower().split())
+
+
+def layout_for(names: list[str], contract_names: tuple[str, ...], source: str, *, strict: bool,
+               warn) -> Layout:
+    """Match a header (or a JSON object's keys) to the contract; duplicates are errors."""
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(names, start=1):
+        key = normalise(raw) if normalise(raw) in contract_names else raw.strip()
+        if key in seen:
+            raise InputError(f"{source}: column {key!r} appears twice (columns {seen[key]} and {i})")
+        seen[key] = i
+    unknown = [n for n in seen if n not in contract_names]
+    if unknown:
+        text = f"{source}: unknown column(s) {', '.join(repr(u) for u in unknown)}"
+        if strict:
+            raise InputError(text + " (--strict); the record columns are " + ", ".join(contract_names))
+        warn(text + "; carried through to the output unchanged")
+    columns = list(contract_names) + unknown
+    position = {c: i for i, c in enumerate(columns)}
+    return Layout(columns, len(contract_names), [position[k] for k in seen])
+
+
+class Decoder:
+    """Lines of a binary stream as text, skipping a BOM; invalid UTF-8 raises InputError with
+    the line and the byte offset in the stream."""
+
+    def __init__(self, stream: BinaryIO, name: str):
+        self.stream, self.name = stream, name
+        self.line = 0
+        self.offset = 0
+
+    def __iter__(self) -> Iterator[str]:
+        first = True
+        for raw in self.stream:
+            self.line += 1
+            start = 0
+            if first:
+                first = False
+                if raw.startswith(BOM):
+                    start = len(BOM)
+            try:
+                text = raw[start:].decode("utf-8") if start else raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                at = self.offset + start + exc.start
+                raise InputError(f"{self.name}: line {self.line}: not UTF-8 text ({exc.reason} at byte {at} of the file)") from None
+            self.offset += len(raw)
+            yield text
+
+
+def open_lines(path: str) -> tuple[Iterable[str], BinaryIO]:
+    """The decoded lines of a file (or standard input for "-"), and the stream to close."""
+    if path == "-":
+        stream: BinaryIO = sys.stdin.buffer
+        name = "<stdin>"
+    else:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed by the caller
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        name = path
+    return Decoder(stream, name), stream
+
+
+def detect(first: str, name: str) -> str:
+    """"csv" or "jsonl", by the name or else by the first line."""
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".csv"):
+        return "csv"
+    return "jsonl" if first.lstrip().startswith("{") else "csv"
+
+
+class Reader:
+    """Reads one CSV or JSON Lines input into a layout and chunks of rows."""
+
+    def __init__(self, lines: Iterable[str], name: str, contract_names: tuple[str, ...], *,
+                 strict: bool = False, warn=None, chunk_size: int = 50_000):
+        self.name = name
+        self.contract_names = contract_names
+        self.strict = strict
+        self.warnings: list[str] = []
+        self._warn = warn or self.warnings.append
+        self.chunk_size = chunk_size
+        lines = iter(lines)
+        first = ""
+        self._skipped = 0
+        for first in lines:
+            if first.strip():
+                break
+            self._skipped += 1  # blank lines before the header
+        self.format = detect(first, name)
+        self._lines = itertools.chain([first] if first.strip() else [], lines)
+        self.layout: Layout | None = None
+        if self.format == "csv":
+            self._csv = csv.reader(self._lines, strict=True)
+            self._line = self._skipped
+            header = self._next_csv()
+            if header is not None:
+                self.layout = layout_for(header[0], contract_names, f"{name}: line {header[1]}", strict=strict, warn=self._warn)
+                missing = [c for c in contract_names[:1] if c not in [normalise(h) for h in header[0]]]
+                if missing:
+                    raise InputError(f"{name}: line {header[1]}: the header has no {missing[0]!r} column "
+                                     f"(the record columns are {', '.join(contract_names)})")
+
+    # -- CSV -------------------------------------------------------------------------------------
+    def _next_csv(self) -> tuple[list[str], int] | None:
+        """The next non-blank row and the line it starts on."""
+        while True:
+            start = self._line + 1
+            try:
+                row = next(self._csv)
+            except StopIteration:
+                return None
+            except csv.Error as exc:
+                if "end of data" in str(exc) or "field larger" in str(exc):
+                    raise InputError(f"{self.name}: line {start}: a quoted field opened on this line is never closed") from None
+                raise InputError(f"{self.name}: line {self._skipped + self._csv.line_num}: malformed CSV ({exc})") from None
+            self._line = self._skipped + self._csv.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            return row, start
+
+    def _csv_chunks(self) -> Iterator[Chunk]:
+        layout = self.layout
+        if layout is None:
+            return
+        width_in = len(layout.order)
+        width = len(layout.columns)
+        identity = layout.order == list(range(width))
+        order = layout.order
+        while True:
+            rows: list[list[str]] = []
+            lines: list[int] = []
+            errors: dict[int, str] = {}
+            for _ in range(self.chunk_size):
+                got = self._next_csv()
+                if got is None:
+                    break
+                row, line = got
+                if len(row) != width_in:
+                    errors[len(rows)] = f"has {len(row)} fields, the header has {width_in}"
+                    keep = [""] * width
+                    for i, v in zip(order, row):
+                        keep[i] = v
+                    row = keep
+                elif not identity:
+                    keep = [""] * width
+                    for i, v in zip(order, row):
+                        keep[i] = v
+                    row = keep
+                rows.append(row)
+                lines.append(line)
+            if not rows:
+                return
+            yield Chunk(rows, lines, errors)
+
+    # -- JSON Lines ------------------------------------------------------------------------------
+    def _jsonl_chunks(self) -> Iterator[Chunk]:
+        names = self.contract_names
+        known = {n: i for i, n in enumerate(names)}
+        extras: list[str] = []
+        self.layout = Layout(list(names), len(names))
+        warned: set[str] = set()
+        line_no = self._skipped
+        chunk = Chunk([], [], {})
+        for text in self._lines:
+            line_no += 1
+            if not text.strip():
+                continue
+            row, error = self._json_row(text, known, extras, warned, line_no)
+            if error is not None:
+                chunk.errors[len(chunk.rows)] = error
+            chunk.rows.append(row)
+            chunk.lines.append(line_no)
+            if len(chunk.rows) >= self.chunk_size:
+                yield chunk
+                chunk = Chunk([], [], {})
+        if chunk.rows:
+            yield chunk
+
+    def _json_row(self, text: str, known: dict[str, int], extras: list[str], warned: set[str], line_no: int):
+        layout = self.layout
+        assert layout is not None
+        width = len(layout.columns)
+        try:
+            pairs = json.loads(text, object_pairs_hook=_pairs, parse_float=str, parse_int=str)
+        except json.JSONDecodeError as exc:
+            return [""] * width, f"not valid JSON ({exc.msg} at column {exc.colno})"
+        except _Duplicate as exc:
+            return [""] * width, f"key {exc.key!r} appears twice"
+        if not isinstance(pairs, _Object):
+            return [""] * width, "a JSON Lines record is an object"
+        row = [""] * width
+        for key, value in pairs:
+            norm = normalise(key)
+            at = known.get(norm)
+            if at is None:
+                if key not in warned:
+                    warned.add(key)
+                    if self.strict:
+                        raise InputError(f"{self.name}: line {line_no}: unknown key {key!r} (--strict); the record keys are {', '.join(self.contract_names)}")
+                    self._warn(f"{self.name}: line {line_no}: unknown key {key!r}; carried through to the output unchanged")
+                    extras.append(key)
+                    layout.columns.append(key)
+                    width += 1
+                    row.append("")
+                at = layout.columns.index(key)
+            if at >= len(row):
+                row.extend([""] * (at + 1 - len(row)))
+            try:
+                row[at] = _text(value)
+            except ValueError as exc:
+                return row, f"{key}: {exc}"
+        return row, None
+
+    def chunks(self) -> Iterator[Chunk]:
+        return self._jsonl_chunks() if self.format == "jsonl" else self._csv_chunks()
+
+
+class _Duplicate(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+class _Object(list):
+    """The key-value pairs of one JSON object, in order."""
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> _Object:
+    seen = set()
+    for k, _ in pairs:
+        n = normalise(k)
+        if n in seen:
+            raise _Duplicate(k)
+        seen.add(n)
+    return _Object(pairs)
+
+
+def _text(value) -> str:
+    """A JSON value as the text a CSV cell would hold (numbers keep their written form: the
+    parser hands them over as text, so 1.0 stays "1.0")."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a value of any record field")
+    if isinstance(value, _Object):
+        raise ValueError("an object is not a value of any record field")
+    if isinstance(value, list):
+        if any(not isinstance(v, str) for v in value):
+            raise ValueError("a list holds plain values (text or numbers) only")
+        return "|".join(value)
+    raise ValueError(f"{value!r} is not a value of any record field")
+
+
+def path_name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (the output must never overwrite its input)."""
+    if a == "-" or b == "-":
+        return False
+    try:
+        return Path(a).resolve() == Path(b).resolve() or (Path(b).exists() and Path(a).samefile(b))
+    except OSError:
+        return False
