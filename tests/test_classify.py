@@ -18,7 +18,11 @@ from rdflib import Literal, URIRef
 from conftest import ROOT, classify_fields
 from nenkg import namespaces as ns
 from nenkg.grading import P, Knowledge, RejectRecord
-from nenkg.records import COLUMNS, OUTPUT_COLUMNS
+from nenkg.records import OUTPUT_COLUMNS
+
+COLUMNS = ("record_id", "primary_site", "differentiation", "ki67_percent", "mitoses_per_2mm2", "necrosis",
+           "cytology", "ne_component_percent", "hormone_syndrome", "gastric_background",
+           "hereditary_syndrome", "size_mm", "metastatic_sites", "age", "sex")
 
 NENKG = ns.ENTITY_PREFIXES["NENKG"]
 
@@ -131,7 +135,7 @@ def test_hereditary_links(knowledge):
     ({"primary_site": "lung", "differentiation": "well", "mitoses_per_2mm2": "1"}, "necrosis", "required"),
     ({"primary_site": "colon", "differentiation": "mixed"}, "ne_component_percent", "required"),
     ({"primary_site": "ileum", "differentiation": "well", "ki67_percent": "101"}, "ki67_percent", "above 100"),
-    ({"primary_site": "ileum", "differentiation": "well", "mitoses_per_2mm2": "2.5"}, "mitoses_per_2mm2", "whole number"),
+    ({"primary_site": "ileum", "differentiation": "well", "mitoses_per_2mm2": "\u0663"}, "mitoses_per_2mm2", "not a number"),
     ({"primary_site": "ileum", "differentiation": "moderate"}, "differentiation", "unknown"),
     ({"primary_site": "ilium", "differentiation": "well"}, "primary_site", "did you mean 'ileum'"),
     ({"primary_site": "ileum", "differentiation": "well", "ki67_percent": "1", "hormone_syndrome": "flu"}, "hormone_syndrome", "unknown"),
@@ -194,11 +198,11 @@ def test_cli_csv_counts_add_up_and_exit_code_reports_rejections(built, tmp_path)
     rows = list(csv.DictReader(out.open()))
     assert [r["status"] for r in rows] == ["classified", "classified", "rejected", "rejected", "rejected", "rejected", "classified"]
     assert list(rows[0]) == list(OUTPUT_COLUMNS)
-    assert rows[2]["error"].startswith("row 3: ki67_percent:")
-    assert rows[3]["error"].startswith("row 4: primary_site: unknown site 'nowhere'")
-    assert rows[4]["error"].startswith("row 5: row: has 4 fields")
-    assert "duplicate record_id" in rows[5]["error"]
-    assert "7 records in, 3 classified, 4 rejected" in proc.stderr
+    assert rows[2]["error"].startswith("line 4: ki67_percent:")
+    assert rows[3]["error"].startswith("line 5: primary_site: unknown primary site 'nowhere'")
+    assert rows[4]["error"].startswith("line 6: row: has 4 fields")
+    assert rows[5]["error"] == "line 7: record_id: 'a1' repeats the record_id of line 2"
+    assert "7 records in, 3 classified, 0 not a NEN, 4 rejected" in proc.stderr
 
 
 def test_cli_jsonl_in_and_out(built, tmp_path):
@@ -210,7 +214,10 @@ def test_cli_jsonl_in_and_out(built, tmp_path):
     rows = [json.loads(l) for l in proc.stdout.splitlines()]
     assert [r["status"] for r in rows] == ["classified", "rejected", "rejected"]
     assert rows[0]["category"] == "lung typical carcinoid"
-    assert "not valid JSON" in rows[1]["error"] and "unknown field(s) grade" in rows[2]["error"]
+    assert "not valid JSON" in rows[1]["error"]
+    assert "unknown key 'grade'; carried through" in proc.stderr
+    assert rows[2]["input_grade"] == "G1" and rows[0]["input_grade"] == ""
+    assert rows[2]["error"].startswith("line 3: differentiation:")
 
 
 def test_cli_turtle_output_parses_and_links_classes(built, tmp_path):
@@ -220,9 +227,11 @@ def test_cli_turtle_output_parses_and_links_classes(built, tmp_path):
     from rdflib import Graph
 
     g = Graph().parse(data=proc.stdout, format="turtle")
-    record = URIRef("https://w3id.org/nenkg/record/a2")
+    record = URIRef("https://w3id.org/nenkg/record/in/a2")  # record set (the file's name) and id
     assert (record, URIRef(NENKG + "0004045"), URIRef(NENKG + "0000303")) in g
-    assert len(set(g.subjects(URIRef(NENKG + "0004030"), None))) == 6  # a1 twice is one subject
+    # every row is a node: the repeated a1 is a rejected row of its own, named by its line
+    assert len(set(g.subjects(URIRef(NENKG + "0004030"), None))) == 7
+    assert (URIRef("https://w3id.org/nenkg/record/in/line-7"), URIRef(NENKG + "0004030"), Literal("a1")) in g
 
 
 def test_cli_refuses_a_file_that_is_not_records(built, tmp_path):
@@ -230,4 +239,4 @@ def test_cli_refuses_a_file_that_is_not_records(built, tmp_path):
     bad.write_text("hello world\nthis is not a table\n")
     proc = run_cli(built, str(bad))
     assert proc.returncode == 2
-    assert "neither a CSV header" in proc.stderr and "Traceback" not in proc.stderr
+    assert "line 1: the header has no 'record_id' column" in proc.stderr and "Traceback" not in proc.stderr

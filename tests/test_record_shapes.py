@@ -21,8 +21,8 @@ SHAPES = ROOT / "shapes" / "records" / "tumour-record.ttl"
 CHOICES = {
     "primary_site": (["ileum", "pancreas", "lung", "UBERON:0000945", "Rectum", "thymus", "skin of body"], ["nowhere", "UBERON:9999999", "CHEBI:28790"]),
     "differentiation": (["well", "poor", "mixed", "WELL"], ["moderate", "G2"]),
-    "ki67_percent": (["0", "2.9", "3", "20", "20.5", "100", "7."], ["abc", "101", "-1", "1e2", "NaN", "3,5"]),
-    "mitoses_per_2mm2": (["0", "2", "20", "150", "+3"], ["2.5", "-1", "x", "1_000"]),
+    "ki67_percent": (["0", "2.9", "3", "20", "20.5", "100", "7."], ["abc", "101", "-1", "1e2", "NaN", "3,5", "\uff13"]),
+    "mitoses_per_2mm2": (["0", "2", "20", "150", "+3", "1.9", "2.0"], ["-1", "x", "1_000", "\u0663"]),
     "necrosis": (["none", "punctate", "Extensive"], ["some", "focal"]),
     "cytology": (["small cell", "large cell"], ["oat", "medium"]),
     "ne_component_percent": (["30", "50", "70.0"], ["200", "half"]),
@@ -32,7 +32,7 @@ CHOICES = {
     "size_mm": (["0", "12.5", "300"], ["-2", "big"]),
     "metastatic_sites": (["liver", "liver|lymph node", "bone element"], ["liver|nowhere", "brain"]),
     "age": (["0", "45", "130"], ["131", "forty", "-1"]),
-    "sex": (["female", "male", "Unknown"], ["other", "f"]),
+    "sex": (["female", "male", "Unknown", "F", "m"], ["other", "x"]),
 }
 
 
@@ -87,7 +87,7 @@ def shacl_verdicts(knowledge, rows, release_graph):
         shape = report.value(result, SH.sourceShape)
         name = shapes.value(shape, SH.name)
         failing[focus].add(str(name))
-    return {row["record_id"]: failing.get(record_iri(row["record_id"]), set()) for row in rows}, conforms
+    return {row["record_id"]: failing.get(record_iri("records", row["record_id"]), set()) for row in rows}, conforms
 
 
 def test_shapes_graph_is_valid_shacl():

@@ -210,7 +210,7 @@ class TestEmbedded:
         assert out.returncode == 1, out.stderr  # some records were rejected, and said so
         n_bad = sum(r["status"] == "rejected" for r in classified_rows)
         assert f"3,000 records from {records_csv} ({3000 - n_bad:,} classified, {n_bad:,} rejected)" in out.stdout
-        assert "rejected: " in out.stderr and "row " in out.stderr
+        assert "rejected: " in out.stderr and ": line " in out.stderr
         # a new process opens it read-only and sees both graphs
         with EmbeddedStore(store, read_only=True) as s:
             assert s.graphs() == [RELEASE_GRAPH, RECORDS_GRAPH_BASE + "sample"]

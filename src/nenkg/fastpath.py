@@ -101,13 +101,15 @@ class FastClassifier:
         self.site_code = site_codes(k)
         self.site_field = next(iter(self.contract.alternatives), None)
         self.topo_field = self.contract.alternatives.get(self.site_field) if self.site_field else None
+        self.topography_memo: dict[tuple[str, str], str] = {}
+        self.topography_by_site: dict[str, str] = {}
 
     # -- per distinct text ---------------------------------------------------------------------
-    def _column(self, column: str, texts) -> list:
-        """Convert a column: the converter once per new distinct text, then one look-up a row."""
+    def _convert_new(self, column: str, texts) -> None:
+        """Convert the texts of a column not seen before (the converter once per distinct text)."""
         memo = self.memo[column]
         convert = self.reader.converters[column]
-        for raw in set(texts).difference(memo):
+        for raw in texts.difference(memo):
             text = raw.strip()
             if not text:
                 memo[raw] = None
@@ -116,18 +118,15 @@ class FastClassifier:
                 memo[raw] = convert(text)
             except RejectRecord as exc:
                 memo[raw] = _Bad(exc.field, exc.reason)
-        return list(map(memo.__getitem__, texts))
 
-    def _intervals(self, column: str, texts, values: list) -> list:
+    def _intervals(self, column: str, texts, distinct) -> list:
         """Per row, where the value lies among the column's criterion bounds (memoised by text)."""
         memo = self.interval_memo.setdefault(column, {})
         bounds = self.bounds[column]
-        new = set(texts).difference(memo)
-        if new:
-            values_by_text = dict(zip(texts, values, strict=True))
-            for text in new:
-                value = values_by_text[text]
-                memo[text] = None if value is None or type(value) is _Bad else (bisect.bisect_left(bounds, value), value in bounds)
+        values = self.memo[column]
+        for text in distinct.difference(memo):
+            value = values[text]
+            memo[text] = None if value is None or type(value) is _Bad else (bisect.bisect_left(bounds, value), value in bounds)
         return list(map(memo.__getitem__, texts))
 
     # -- per key -------------------------------------------------------------------------------
@@ -173,66 +172,103 @@ class FastClassifier:
         names = self.contract.names
         id_name = self.contract.identifier.name
         n_rows = len(rows)
-        transposed = list(zip(*(r[:known] for r in rows), strict=True)) if rows else [()] * known
+        if not rows:
+            return []
+        if all(len(r) == known for r in rows):
+            transposed = list(zip(*rows, strict=True))
+        else:
+            transposed = list(zip(*(r[:known] for r in rows), strict=True))
         columns = {c: transposed[i] for i, c in enumerate(names)}
-        converted = {c: self._column(c, columns[c]) for c in self.reader.converters}
+        # each column's distinct texts are converted once (memoised across chunks); per-row
+        # values are looked up only where a row needs them
+        distinct = {c: set(columns[c]) for c in self.reader.converters}
+        for c, texts in distinct.items():
+            self._convert_new(c, texts)
+        memo = self.memo
         bad_at: dict[int, _Bad] = {}
         for c in names:
-            if c not in converted:
+            if c not in distinct:
                 continue
-            col = converted[c]
-            if not any(type(self.memo[c][t]) is _Bad for t in set(columns[c])):
+            m = memo[c]
+            bad_texts = {t for t in distinct[c] if type(m[t]) is _Bad}
+            if not bad_texts:
                 continue
-            for n, v in enumerate(col):
-                if type(v) is _Bad:
-                    bad_at.setdefault(n, v)
-        intervals = [self._intervals(c, columns[c], converted[c]) for c in self.numeric]
+            for n, t in enumerate(columns[c]):
+                if t in bad_texts:
+                    bad_at.setdefault(n, m[t])
+        intervals = [self._intervals(c, columns[c], distinct[c]) for c in self.numeric]
         keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True)) if self.key_columns else [()] * n_rows
         ids = columns[id_name]
-        topo = converted.get(self.topo_field) if self.topo_field else None
-        sites = converted.get(self.site_field) if self.site_field else None
-        site_code = self.site_code
+        topographies = self._topographies(columns)
         templates = self.templates
         results: list[Result] = []
+        append = results.append
+        lines = chunk.lines
+        row_errors = chunk.errors
+        no_extras: list[str] = []
+        carried = known < len(layout.columns) or any(len(r) > known for r in rows)
+        columns_of_layout = layout.columns
         for n in range(n_rows):
-            line = chunk.lines[n]
+            line = lines[n]
             rid = ids[n].strip()
-            extras = rows[n][known:]
-            raw = dict(zip(layout.columns, rows[n])) if keep_raw else None
-            topography = ""
-            if topo is not None and topo[n] is not None and type(topo[n]) is not _Bad:
-                topography = topo[n][0]
-            elif sites is not None and sites[n] is not None and type(sites[n]) is not _Bad:
-                topography = site_code.get(sites[n], "")
-            error = chunk.errors.get(n)
-            if error is not None:
-                results.append(Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, "row", error), topography, extras, raw))
+            extras = rows[n][known:] if carried else no_extras
+            raw = dict(zip(columns_of_layout, rows[n])) if keep_raw else None
+            topography = topographies[n]
+            if row_errors and n in row_errors:
+                append(Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, "row", row_errors[n]), topography, extras, raw))
                 continue
-            if n in id_errors:
-                results.append(Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, id_errors[n]), topography, extras, raw))
+            if id_errors and n in id_errors:
+                append(Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, id_errors[n]), topography, extras, raw))
                 continue
-            bad = bad_at.get(n)
-            if bad is not None:
-                results.append(Result(line, rid, None, "", Rejection(line, rid, bad.field, bad.reason), topography, extras, raw))
-                continue
+            if bad_at:
+                bad = bad_at.get(n)
+                if bad is not None:
+                    append(Result(line, rid, None, "", Rejection(line, rid, bad.field, bad.reason), topography, extras, raw))
+                    continue
             key = keys[n]
             t = templates.get(key)
             if t is None:
-                t = self._template(key, {c: converted[c][n] for c in converted})
+                t = self._template(key, {c: memo[c][columns[c][n]] for c in distinct})
             if t.rejected is not None:
-                results.append(Result(line, rid, None, "", Rejection(line, rid, t.rejected.field, t.rejected.reason), topography, extras, raw))
+                append(Result(line, rid, None, "", Rejection(line, rid, t.rejected.field, t.rejected.reason), topography, extras, raw))
                 continue
             reason = t.reason
-            for c in t.placeholders:
-                reason = reason.replace(f"\x00{c}\x00", columns[c][n].strip())
-            results.append(Result(line, rid, t.outcome, reason, None, topography, extras, raw))
+            if t.placeholders:
+                for c in t.placeholders:
+                    reason = reason.replace(f"\x00{c}\x00", columns[c][n].strip())
+            append(Result(line, rid, t.outcome, reason, None, topography, extras, raw))
         return results
+
+    def _topographies(self, columns: dict) -> list[str]:
+        """Per row, the topography code to report: the code given, else the site's (memoised by
+        the pair of texts)."""
+        n_rows = len(columns[self.contract.identifier.name])
+        if self.site_field is None:
+            return [""] * n_rows
+        memo = self.topography_memo
+        topo = columns.get(self.topo_field)
+        if topo is None or not any(topo):
+            by_site = self.topography_by_site
+            sites = columns[self.site_field]
+            for text in set(sites).difference(by_site):
+                by_site[text] = _topography({self.site_field: text}, self.reader, self.site_field, None, self.site_code)
+            return list(map(by_site.__getitem__, sites))
+        pairs = list(zip(topo, columns[self.site_field], strict=True))
+        for pair in set(pairs).difference(memo):
+            memo[pair] = _topography(dict(zip((self.topo_field, self.site_field), pair)), self.reader,
+                                     self.site_field, self.topo_field, self.site_code)
+        return list(map(memo.__getitem__, pairs))
 
     def results(self, chunks: Iterable[Chunk], layout_of, keep_raw: bool = False) -> Iterator[Result]:
         """Results one by one over the chunks of one input (``layout_of()`` gives the layout,
         which a JSON Lines input may widen as it goes)."""
         for chunk in chunks:
             yield from self.classify_chunk(chunk, layout_of(), keep_raw=keep_raw)
+
+    def batches(self, chunks: Iterable[Chunk], layout_of) -> Iterator[list[Result]]:
+        """The results of each chunk as one list."""
+        for chunk in chunks:
+            yield self.classify_chunk(chunk, layout_of())
 
 
 def csv_field(text: str) -> str:

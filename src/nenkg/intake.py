@@ -115,18 +115,36 @@ class Decoder:
             yield text
 
 
+class FileLines:
+    """The lines of a file, decoded by Python's text layer (fast); invalid UTF-8 is located by a
+    second, binary pass and raised as InputError with the line and byte offset."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.stream = open(path, "rb")  # noqa: SIM115 - closed by the caller
+
+    def __iter__(self) -> Iterator[str]:
+        import io
+
+        text = io.TextIOWrapper(self.stream, encoding="utf-8-sig", newline="")
+        try:
+            yield from text
+        except UnicodeDecodeError:
+            with open(self.path, "rb") as fh:
+                for _ in Decoder(fh, self.path):
+                    pass
+            raise InputError(f"{self.path}: not UTF-8 text") from None
+
+
 def open_lines(path: str) -> tuple[Iterable[str], BinaryIO]:
     """The decoded lines of a file (or standard input for "-"), and the stream to close."""
     if path == "-":
-        stream: BinaryIO = sys.stdin.buffer
-        name = "<stdin>"
-    else:
-        try:
-            stream = open(path, "rb")  # noqa: SIM115 - closed by the caller
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-        name = path
-    return Decoder(stream, name), stream
+        return Decoder(sys.stdin.buffer, "<stdin>"), sys.stdin.buffer
+    try:
+        lines = FileLines(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    return lines, lines.stream
 
 
 def detect(first: str, name: str) -> str:
@@ -188,39 +206,37 @@ class Reader:
                 continue
             return row, start
 
-    def _csv_chunks(self) -> Iterator[Chunk]:
-        layout = self.layout
-        if layout is None:
+    def blocks(self) -> Iterator[tuple[str, int]]:
+        """The data of a CSV input as text blocks of about ``chunk_size`` records, each with the
+        line it starts on. A block never ends inside a quoted field (quotes are counted per
+        line), so each can be parsed on its own, in another process if need be; a quoted field
+        still open at the end of the input stops the run with the line where it opened."""
+        if self.layout is None:
             return
-        width_in = len(layout.order)
-        width = len(layout.columns)
-        identity = layout.order == list(range(width))
-        order = layout.order
-        while True:
-            rows: list[list[str]] = []
-            lines: list[int] = []
-            errors: dict[int, str] = {}
-            for _ in range(self.chunk_size):
-                got = self._next_csv()
-                if got is None:
-                    break
-                row, line = got
-                if len(row) != width_in:
-                    errors[len(rows)] = f"has {len(row)} fields, the header has {width_in}"
-                    keep = [""] * width
-                    for i, v in zip(order, row):
-                        keep[i] = v
-                    row = keep
-                elif not identity:
-                    keep = [""] * width
-                    for i, v in zip(order, row):
-                        keep[i] = v
-                    row = keep
-                rows.append(row)
-                lines.append(line)
-            if not rows:
-                return
-            yield Chunk(rows, lines, errors)
+        line = self._line
+        first = line + 1
+        buf: list[str] = []
+        records = 0
+        open_at = 0
+        size = self.chunk_size
+        for text in self._lines:
+            line += 1
+            buf.append(text)
+            if '"' in text and text.count('"') % 2:
+                open_at = 0 if open_at else line
+            if not open_at:
+                records += 1
+                if records >= size:
+                    yield "".join(buf), first
+                    buf, records, first = [], 0, line + 1
+        if open_at:
+            raise InputError(f"{self.name}: line {open_at}: a quoted field opened on this line is never closed")
+        if buf:
+            yield "".join(buf), first
+
+    def _csv_chunks(self) -> Iterator[Chunk]:
+        for text, first in self.blocks():
+            yield parse_block(text, first, self.layout, self.name)
 
     # -- JSON Lines ------------------------------------------------------------------------------
     def _jsonl_chunks(self) -> Iterator[Chunk]:
@@ -283,6 +299,43 @@ class Reader:
 
     def chunks(self) -> Iterator[Chunk]:
         return self._jsonl_chunks() if self.format == "jsonl" else self._csv_chunks()
+
+
+def parse_block(text: str, first: int, layout: Layout, name: str) -> Chunk:
+    """Parse a block of CSV data lines (see :meth:`Reader.blocks`) into a chunk: rows in layout
+    order with the line each starts on; blank lines are skipped; a row with the wrong number of
+    fields is kept with the reason."""
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    rows: list[list[str]] = []
+    ends: list[int] = []
+    try:
+        for row in reader:  # the hot loop: one row, the line it ends on
+            rows.append(row)
+            ends.append(reader.line_num)
+    except csv.Error as exc:
+        raise InputError(f"{name}: line {first + reader.line_num - 1}: malformed CSV ({exc})") from None
+    width_in = len(layout.order)
+    width = len(layout.columns)
+    order = layout.order
+    identity = order == list(range(width))
+    keep_rows: list[list[str]] = []
+    keep_lines: list[int] = []
+    errors: dict[int, str] = {}
+    start = first
+    for row, end in zip(rows, ends):
+        line, start = start, first + end
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line is not a record
+        if len(row) != width_in or not identity:
+            if len(row) != width_in:
+                errors[len(keep_rows)] = f"has {len(row)} fields, the header has {width_in}"
+            full = [""] * width
+            for i, v in zip(order, row):
+                full[i] = v
+            row = full
+        keep_rows.append(row)
+        keep_lines.append(line)
+    return Chunk(keep_rows, keep_lines, errors)
 
 
 class _Duplicate(ValueError):

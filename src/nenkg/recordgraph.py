@@ -169,7 +169,8 @@ def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: 
     ntriples = _Lines(out, 100_000)
     try:
         for res in results:
-            s = record_iri(set_name, res.record_id).n3()
+            # a rejected row is named by its line: its id may be missing or repeat another record's
+            s = record_iri(set_name, res.record_id if res.rejection is None else f"line-{res.line}").n3()
             ntriples.add(_record_head(s, res.record_id, res.rejection is not None))
             if res.rejection is not None:
                 ntriples.end_record(s, counts.reject(path, res))

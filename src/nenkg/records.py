@@ -48,6 +48,10 @@ class Rejection:
         return f"line {self.line}: {self.field}: {self.reason}"
 
 
+def _plain(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
 def code_key(text: str) -> str:
     """A code as looked up: case, dots, slashes and spaces do not matter (C25.2 = c252,
     8240/3 = 82403)."""
@@ -155,9 +159,9 @@ class RecordReader:
                     raise RejectRecord(name, f"not {what}: {text!r}")
                 value = int(text) if f.whole else Decimal(text)
                 if f.minimum is not None and value < f.minimum:
-                    raise RejectRecord(name, f"{text} is below {f.bounds_text()}")
+                    raise RejectRecord(name, f"{text} is below {_plain(f.minimum)}")
                 if f.maximum is not None and value > f.maximum:
-                    raise RejectRecord(name, f"{text} is above the largest value {f.bounds_text().split()[-1]}")
+                    raise RejectRecord(name, f"{text} is above {_plain(f.maximum)}")
                 return value
             return number
         if f.kind == "choice":

@@ -1,4 +1,6 @@
-"""Write ``src/nenkg/vocab.py``, the NENKG terms Python code may name, from the sources' aliases.
+"""Write the files derived from the sources: ``src/nenkg/vocab.py`` (the NENKG terms Python may
+name, from the sources' aliases) and ``shapes/records/tumour-record.ttl`` (the record shapes,
+from the record contract of the built release; see ``recordshapes.py``).
 
 Python never spells a NENKG identifier: it names a term by the ``alias`` the term has in
 ``ontology/src`` (``vocab.NENKG.tumour_record``), and ``vocab.py`` is generated from those aliases,
@@ -50,6 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
         TARGET.write_text(text, encoding="utf-8")
         print(f"wrote {TARGET}")
+    release = root / "ontology" / "nenkg.owl"
+    if release.is_file():
+        from .grading import read_graph
+        from .recordshapes import render as render_shapes
+
+        graph = read_graph(str(release))
+        from .contract import Contract
+
+        shapes = render_shapes(Contract(graph), graph)
+        target = root / "shapes" / "records" / "tumour-record.ttl"
+        if not target.exists() or target.read_text(encoding="utf-8") != shapes:
+            target.write_text(shapes, encoding="utf-8")
+            print(f"wrote {target}")
     return 0
 
 

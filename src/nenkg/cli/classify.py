@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -17,11 +19,11 @@ from ..atomic import output
 from ..errors import NenkgError
 from ..fastpath import FastClassifier, Result, csv_field, output_header, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
-from ..intake import Chunk, Layout, Reader, open_lines
-from ..records import OUTPUT_COLUMNS, RecordReader, rdf_rows, record_iri
+from ..intake import Chunk, Layout, Reader, open_lines, parse_block
+from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, rdf_rows, record_iri
 from ..recordgraph import record_set_name
 from ..vocab import NENKG
-from .options import add_command, existing_file, input_file
+from .options import add_command, existing_file, input_file, positive_int
 
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
 
@@ -48,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="output file, written whole at the end (default, or -: standard output)")
     p.add_argument("--format", choices=("csv", "jsonl", "ttl"), help="output format (default: from the output name, else csv)")
     p.add_argument("--ontology", type=existing_file, help="release file with the criteria (default: ontology/nenkg.owl)")
+    p.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
+                   help="worker processes that classify and format chunks in parallel (default: 2, or 1 on one CPU)")
     p.add_argument("--strict", action="store_true",
                    help="an unknown column or key is an error (default: a warning, and the column is carried through)")
     p.add_argument("--per-record", action="store_true",
@@ -78,12 +82,39 @@ class Writer:
             self.buffer.append(self._csv_line(result))
         elif self.fmt == "jsonl":
             row = result_row(result)
-            for name, value in zip(output_header(self.layout)[len(OUTPUT_COLUMNS):], result.extras):
+            names = output_header(self.layout)[len(OUTPUT_COLUMNS):]
+            for name, value in zip(names, result.extras + [""] * (len(names) - len(result.extras))):
                 row[name] = value
             self.buffer.append(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            self.buffer.append(turtle_block(result_row(result), result.outcome, self.record_set))
+            self.buffer.append(turtle_block(result_row(result), result.outcome, self.record_set, result.line))
         if len(self.buffer) >= 20000:
+            self.flush()
+
+    def write_all(self, results: list[Result]) -> None:
+        """Many results at once (the CSV hot path: pieces cached per outcome, local look-ups)."""
+        if self.fmt != "csv" or self.layout.extras:
+            for r in results:
+                self.write(r)
+            return
+        out = self.buffer
+        pieces_of = self.pieces
+        special = (",", '"', "\n", "\r")
+        for r in results:
+            o = r.outcome
+            entry = pieces_of.get(id(o)) if o is not None else None
+            if entry is None:
+                out.append(self._csv_line(r))
+                continue
+            before, middle, after, quote = entry[1]
+            rid = r.record_id
+            if any(ch in rid for ch in special):
+                rid = csv_field(rid)
+            reason = r.reason
+            if quote:
+                reason = '"' + reason.replace('"', '""') + '"'
+            out.append(f"{rid},{before},{r.topography},{middle},{reason},{after}\n")
+        if len(out) >= 20000:
             self.flush()
 
     def _csv_line(self, r: Result) -> str:
@@ -106,9 +137,11 @@ class Writer:
                 ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[1:at_topo]),
                 ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[at_topo + 1:at_reason]),
                 ",".join(csv_field(row[c]) for c in OUTPUT_COLUMNS[at_reason + 1:]),
+                # the reason is quoted if its template needs it: the numbers filled in never do
+                csv_field(r.reason) != r.reason,
             )
             self.pieces[id(o)] = (o, pieces)
-        before, middle, after = pieces
+        before, middle, after, _ = pieces
         return f"{csv_field(r.record_id)},{before},{csv_field(r.topography)},{middle},{csv_field(r.reason)},{after}{extras}\n"
 
     def flush(self) -> None:
@@ -116,8 +149,8 @@ class Writer:
         self.buffer.clear()
 
 
-def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str) -> str:
-    subject = record_iri(record_set, row["record_id"])
+def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str, line: int) -> str:
+    subject = record_iri(record_set, row["record_id"] if outcome is not None else f"line-{line}")
     lines = [f"{subject.n3()} a {(NENKG.tumour_record if outcome is not None else NENKG.rejected_tumour_record).n3()} ;",
              f"    {NENKG.record_identifier.n3()} {Literal(row['record_id']).n3()} ;"]
     if outcome is not None and outcome.class_iri:
@@ -134,7 +167,64 @@ def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str) 
     return "\n".join(lines) + "\n\n"
 
 
-def results_of(args: argparse.Namespace, knowledge, warn) -> tuple[Iterator[Result], callable, list]:
+_JOB: tuple | None = None  # (FastClassifier, format, record set, layout, name) inherited by forked workers
+
+
+def _block_worker(task: tuple[str, int]) -> tuple[list[str], list[str], list[int], list[str]]:
+    """Worker side: parse, classify and format one block of CSV data. Record ids are checked by
+    the main process afterwards, in input order; returned per row: the output line, the record
+    id ("\x00" for a row that is not a record for another reason), the line number, the status."""
+    gc.disable()
+    assert _JOB is not None
+    fast, fmt, record_set, layout, name = _JOB
+    text, first = task
+    chunk = parse_block(text, first, layout, name)
+    results = fast.classify_chunk(chunk, layout, id_errors={})
+    buf = io.StringIO()
+    writer = Writer(buf, fmt, layout, record_set)
+    out, rids, statuses = [], [], []
+    for n, res in enumerate(results):
+        writer.write_all([res])
+        out.append("".join(writer.buffer))
+        writer.buffer.clear()
+        rids.append("\x00" if n in chunk.errors else chunk.rows[n][layout.columns.index(fast.contract.identifier.name)].strip())
+        statuses.append("rejected" if res.rejection else res.outcome.status)
+    return out, rids, chunk.lines, statuses
+
+
+def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, jobs: int):
+    """Output texts with counts of CSV blocks classified by forked workers, in input order.
+    Record ids are checked here in input order; a missing or repeated id replaces the row's
+    output with its rejection, as the per-record path gives it."""
+    import multiprocessing
+
+    global _JOB
+    _JOB = (fast, fmt, record_set, reader.layout, reader.name)
+    writer = Writer(io.StringIO(), fmt, reader.layout, record_set)
+    id_name = fast.contract.identifier.name
+    seen = fast.reader.seen_ids
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for out, rids, lines, statuses in pool.imap(_block_worker, reader.blocks()):
+            counts = {"classified": 0, "not_nen": 0, "rejected": 0}
+            for n, rid in enumerate(rids):
+                if rid == "\x00":
+                    counts[statuses[n]] += 1
+                    continue
+                first = seen.get(rid) if rid else None
+                if rid and first is None:
+                    seen[rid] = lines[n]
+                    counts[statuses[n]] += 1
+                    continue
+                reason = "missing" if not rid else f"{rid!r} repeats the record_id of line {first}"
+                line = lines[n]
+                writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason))])
+                out[n] = "".join(writer.buffer)
+                writer.buffer.clear()
+                counts["rejected"] += 1
+            yield "".join(out), counts
+
+
+def results_of(args: argparse.Namespace, knowledge, warn) -> tuple[Iterator[list[Result]], callable, list]:
     """The results of the input, and a function giving its layout (known once reading began)."""
     name = args.input
     closers: list = []
@@ -143,14 +233,25 @@ def results_of(args: argparse.Namespace, knowledge, warn) -> tuple[Iterator[Resu
         rows = [(i, raw) for i, raw, _ in rdf_rows(name, knowledge)]
         chunk = Chunk([[raw.get(c, "") for c in layout.columns] for _, raw in rows], [i for i, _ in rows], {})
         reader = RecordReader(knowledge)
-        return per_record_results([chunk], lambda: layout, reader, Classifier(knowledge)), lambda: layout, closers
+        return _batched(per_record_results([chunk], lambda: layout, reader, Classifier(knowledge))), lambda: layout, closers
     lines, stream = open_lines(name)
     closers.append(stream)
     reader = Reader(lines, "<stdin>" if name == "-" else name, knowledge.contract.names, strict=args.strict, warn=warn)
     layout_of = lambda: reader.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))  # noqa: E731
     if args.per_record:
-        return per_record_results(reader.chunks(), layout_of, RecordReader(knowledge), Classifier(knowledge)), layout_of, closers
-    return FastClassifier(knowledge).results(reader.chunks(), layout_of), layout_of, closers
+        return _batched(per_record_results(reader.chunks(), layout_of, RecordReader(knowledge), Classifier(knowledge))), layout_of, closers
+    return FastClassifier(knowledge).batches(reader.chunks(), layout_of), layout_of, closers
+
+
+def _batched(results: Iterator[Result], size: int = 10_000) -> Iterator[list[Result]]:
+    batch: list[Result] = []
+    for r in results:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def run(args: argparse.Namespace) -> int:
@@ -166,26 +267,27 @@ def run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()
     counts = {"classified": 0, "not_nen": 0, "rejected": 0}
     record_set = "stdin" if args.input == "-" else record_set_name(Path(args.input))
-    warnings: list[str] = []
 
     def warn(text: str) -> None:
         print(f"nenkg classify: warning: {text}", file=sys.stderr)
 
+    if args.jobs > 1 and not args.per_record and not args.input.endswith(RDF_SUFFIXES) and _is_csv(args.input):
+        return _run_parallel(args, knowledge, fmt, record_set, warn, progress)
     results, layout_of, closers = results_of(args, knowledge, warn)
     try:
         with output(args.output, inputs=(args.input,)) as out:
             gc.disable()  # millions of short-lived objects, no cycles
             writer: Writer | None = None
-            for res in results:
+            for batch in results:
                 if writer is None:
                     writer = Writer(out, fmt, layout_of(), record_set)
                     writer.header()
                 writer.layout = layout_of()
-                counts["rejected" if res.rejection else res.outcome.status] += 1
-                writer.write(res)
-                total = sum(counts.values())
-                if progress and total % 50000 == 0:
-                    print(f"\r{total:,} records", end="", file=sys.stderr)
+                for res in batch:
+                    counts["rejected" if res.rejection else res.outcome.status] += 1
+                writer.write_all(batch)
+                if progress:
+                    print(f"\r{sum(counts.values()):,} records", end="", file=sys.stderr)
             if writer is None:
                 writer = Writer(out, fmt, layout_of(), record_set)
                 writer.header()
@@ -195,9 +297,55 @@ def run(args: argparse.Namespace) -> int:
         for c in closers:
             if c is not sys.stdin.buffer:
                 c.close()
+    return _summary(counts, progress)
+
+
+def _run_parallel(args, knowledge, fmt: str, record_set: str, warn, progress: bool) -> int:
+    lines, stream = open_lines(args.input)
+    counts = {"classified": 0, "not_nen": 0, "rejected": 0}
+    try:
+        reader = Reader(lines, "<stdin>" if args.input == "-" else args.input, knowledge.contract.names,
+                        strict=args.strict, warn=warn)
+        fast = FastClassifier(knowledge)
+        with output(args.output, inputs=(args.input,)) as out:
+            header_done = False
+            gc.freeze()  # keep the knowledge graph out of the workers' collections (copy-on-write)
+            for text, got in _parallel(fast, reader, fmt, record_set, args.jobs):
+                if not header_done:
+                    Writer(out, fmt, reader.layout, record_set).header()
+                    header_done = True
+                out.write(text)
+                for key, n in got.items():
+                    counts[key] += n
+                if progress:
+                    print(f"\r{sum(counts.values()):,} records", end="", file=sys.stderr)
+            if not header_done:
+                layout = reader.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))
+                Writer(out, fmt, layout, record_set).header()
+    finally:
+        gc.unfreeze()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    return _summary(counts, progress)
+
+
+def _is_csv(name: str) -> bool:
+    """Whether an input is CSV (by name, else by its first non-blank line): CSV is split into
+    blocks that workers parse; JSON Lines, whose columns may grow as it goes, is read here."""
+    if name.endswith(".csv"):
+        return True
+    if name == "-" or name.endswith((".jsonl", ".ndjson")):
+        return False
+    with open(name, "rb") as fh:
+        for raw in fh:
+            if raw.strip():
+                return not raw.lstrip(b"\xef\xbb\xbf \t").startswith(b"{")
+    return True
+
+
+def _summary(counts: dict[str, int], progress: bool) -> int:
     if progress:
         print("\r", end="", file=sys.stderr)
-    del warnings
     total = sum(counts.values())
     print(f"nenkg classify: {total} records in, {counts['classified']} classified, {counts['not_nen']} not a NEN, "
           f"{counts['rejected']} rejected", file=sys.stderr)
