@@ -60,8 +60,9 @@ class _Template:
 
 
 def site_codes(knowledge: Knowledge) -> dict:
-    """The ICD-O-3 topography code to report for a site given by name: its only code, else its
-    'NOS' code (ending in .9), else none."""
+    """The ICD-O-3 topography code to report for a site given by name: its 'NOS' code (ending
+    in .9) if it has one, else its lowest code (the ileum's C17.2 before Meckel diverticulum's
+    C17.3); none for a site without codes."""
     by_site: dict = {}
     f = next((f for f in knowledge.contract if f.kind == "term" and f.code_annotation is not None), None)
     if f is None:
@@ -72,7 +73,7 @@ def site_codes(knowledge: Knowledge) -> dict:
     for s, codes in by_site.items():
         codes.sort()
         nos = [c for c in codes if c.endswith(".9")]
-        out[s] = codes[0] if len(codes) == 1 else (nos[0] if len(nos) == 1 else "")
+        out[s] = nos[0] if nos else codes[0]
     return out
 
 
@@ -321,11 +322,21 @@ def per_record_results(chunks: Iterable[Chunk], layout_of, reader: RecordReader,
 
 
 def _topography(raw: dict[str, str], reader: RecordReader, site_field, topo_field, site_code) -> str:
-    for name, pick in ((topo_field, lambda v: v[0]), (site_field, lambda v: site_code.get(v, ""))):
-        text = (raw.get(name) or "").strip() if name else ""
-        if text:
-            try:
-                return pick(reader.converters[name](text))
-            except RejectRecord:
-                continue
+    """The topography code a result reports: the code given (in the code field, or as the
+    site), else the site's own code (see :func:`site_codes`)."""
+    text = (raw.get(topo_field) or "").strip() if topo_field else ""
+    if text:
+        try:
+            return reader.converters[topo_field](text)[0]
+        except RejectRecord:
+            pass
+    text = (raw.get(site_field) or "").strip() if site_field else ""
+    if text:
+        code = reader.indexes[site_field].code_of(text)
+        if code is not None:
+            return code
+        try:
+            return site_code.get(reader.converters[site_field](text), "")
+        except RejectRecord:
+            return ""
     return ""

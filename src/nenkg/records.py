@@ -48,6 +48,10 @@ class Rejection:
         return f"line {self.line}: {self.field}: {self.reason}"
 
 
+#: text that looks like an ICD-O-3 topography code (C25.2, c252)
+CODE_LIKE = re.compile(r"^c[0-9]{2}\.?[0-9]$")
+
+
 def _plain(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
@@ -72,6 +76,8 @@ class TermIndex:
             members |= {s for s in knowledge.labels if str(s).startswith(f.namespaces)}
         self.by_text: dict[str, URIRef] = {}
         self.codes: dict[str, URIRef] = {}
+        #: code key -> the code as the release writes it (C25.2)
+        self.canonical: dict[str, str] = {}
         for m in sorted(members):
             curie = ns.contract(str(m))
             names = [knowledge.labels[m]] + [str(o) for p in SYNONYM_PROPS for o in g.objects(m, p)]
@@ -84,12 +90,21 @@ class TermIndex:
             if f.code_annotation is not None:
                 for code in g.objects(m, f.code_annotation):
                     self.codes.setdefault(code_key(str(code)), m)
+                    self.canonical.setdefault(code_key(str(code)), str(code))
+
+    def code_of(self, text: str) -> str | None:
+        """The code as the release writes it, if the text is one of this field's codes."""
+        return self.canonical.get(code_key(text)) if self.canonical else None
 
     def resolve(self, text: str) -> URIRef:
         key = " ".join(text.split()).lower()
         hit = self.by_text.get(key)
         if hit is None and self.codes:
             hit = self.codes.get(code_key(key))
+        if hit is None and self.codes and CODE_LIKE.match(key):
+            raise RejectRecord(self.field, f"{text!r} is an ICD-O-3 topography code with no site NENKG classifies "
+                                           "primary neuroendocrine neoplasms at (such as unknown primary, lymph nodes or "
+                                           "ill-defined sites; see ontology/src/topography/icdo3_topography.tsv)")
         if hit is None:
             close = difflib.get_close_matches(key, list(self.by_text), n=3, cutoff=0.8)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -340,6 +340,15 @@ def read_sources(src_dir: Path) -> SourceSet:
     for name in top["modules"]:
         path = src_dir / name
         ss.files.append(path)
+        if path.suffix == ".tsv":
+            # the ICD-O-3 topography table: each code becomes a fact on its site
+            from .topography import read_topography
+
+            entries, table_errors = read_topography(path)
+            errors.extend(table_errors)
+            for entry in entries:
+                errors.extend(_read_term(ss, entry, path))
+            continue
         try:
             doc = load_yaml(path)
         except SourceError as exc:
