@@ -24,7 +24,7 @@ from typing import Iterable, Iterator
 
 from .grading import Classifier, Knowledge, Outcome, RejectRecord
 from .intake import Chunk, Layout
-from .records import OUTPUT_COLUMNS, RecordReader, Rejection, make_record, outcome_row
+from .records import OUTPUT_COLUMNS, RecordReader, Rejection, classify, make_record, outcome_row
 
 
 @dataclass(slots=True)
@@ -134,8 +134,8 @@ class FastClassifier:
     def _template(self, key: tuple, values: dict[str, object]) -> _Template:
         texts = {c: f"\x00{c}\x00" for c in self.numeric}
         try:
-            rec = make_record(self.contract, "", texts, {c: v for c, v in values.items() if v is not None})
-            outcome = self.classifier.classify(rec)
+            rec = make_record(self.contract, "", texts, {c: v for c, v in values.items() if v is not None}, self.reader.morphology)
+            outcome = classify(self.classifier, rec)
             reason = "; ".join(outcome.reason)
             found = _Template(outcome, None, reason, tuple(c for c in self.numeric if f"\x00{c}\x00" in reason))
         except RejectRecord as exc:
@@ -314,7 +314,7 @@ def per_record_results(chunks: Iterable[Chunk], layout_of, reader: RecordReader,
                 yield Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, "row", error), topography, extras, kept)
                 continue
             try:
-                outcome = classifier.classify(reader.parse(raw, line))
+                outcome = classify(classifier, reader.parse(raw, line))
             except RejectRecord as exc:
                 yield Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, exc.field, exc.reason), topography, extras, kept)
                 continue

@@ -376,6 +376,9 @@ class Record:
     morphology_code: tuple | None = None
     #: the stripped text of every field as given, used to quote values in the reason
     texts: dict[str, str] = field(default_factory=dict)
+    #: facts the record's codes supplied, and disagreements with what it states (records.make_record)
+    notes: list[str] = field(default_factory=list)
+    stated_warnings: list[str] = field(default_factory=list)
 
     def value(self, column: str):
         return getattr(self, column, None)

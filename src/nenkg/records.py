@@ -8,6 +8,7 @@ codes, numbers within bounds, allowed values) is data of the release graph.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import urllib.parse
@@ -20,8 +21,9 @@ from rdflib.namespace import RDF
 
 from . import namespaces as ns
 from .contract import Field
-from .grading import Knowledge, Outcome, Record, RejectRecord
+from .grading import Classifier, Knowledge, Outcome, Record, RejectRecord
 from .intake import InputError
+from .morphology import MorphologyFacts
 from .vocab import NENKG
 
 SYNONYM_PROPS = (ns.OBOINOWL.hasExactSynonym, ns.OBOINOWL.hasRelatedSynonym, ns.OBOINOWL.hasNarrowSynonym)
@@ -154,6 +156,7 @@ class RecordReader:
                 self.codes[f.name] = CodeIndex(knowledge, f)
         self.converters = {f.name: self._converter(f) for f in self.contract if f.kind != "identifier"}
         self.seen_ids: dict[str, int] = {}
+        self.morphology = MorphologyFacts(knowledge)
 
     def _converter(self, f: Field) -> Callable[[str], object]:
         """Stripped, non-empty text -> value, or RejectRecord. The per-record path and the
@@ -206,20 +209,51 @@ class RecordReader:
         rid = texts[self.contract.identifier.name]
         self.check_id(rid, line)
         values = {c: self.converters[c](t) for c, t in texts.items() if t and c in self.converters}
-        return make_record(self.contract, rid, texts, values)
+        return make_record(self.contract, rid, texts, values, self.morphology)
 
 
-def make_record(contract, rid: str, texts: dict[str, str], values: dict[str, object]) -> Record:
-    """A Record from converted values; a term field left blank is taken from a code field of the
-    same code system (a primary site from its ICD-O-3 topography code)."""
+def make_record(contract, rid: str, texts: dict[str, str], values: dict[str, object],
+                morphology: MorphologyFacts | None = None) -> Record:
+    """A Record from converted values. A term field left blank is taken from a code field of the
+    same code system (a primary site from its ICD-O-3 topography code), and a field a morphology
+    code fixes from the code (see ``morphology.py``); what the record states is never replaced,
+    and a disagreement becomes a warning."""
+    notes: list[str] = []
+    warnings: list[str] = []
     for code_field, term_field in contract.fills.items():
         given = values.get(code_field)
         if given is not None and values.get(term_field) is None:
             values[term_field] = given[1][0]
+    morph = values.get("morphology_code") if morphology is not None else None
+    if morph is not None:
+        code, classes = morph
+        for name, implied in sorted(morphology.implied(classes).items()):
+            stated = values.get(name)
+            label = morphology.k.label(implied)
+            if stated is None:
+                values[name] = implied
+                notes.append(f"{name} {label} from morphology {code}")
+            elif stated != implied:
+                warnings.append(f"morphology {code} implies {name} {label}; the record states "
+                                f"{morphology.k.label(stated)}, which is kept")
     for f in contract.required:
         if values.get(f.name) is None:
             raise RejectRecord(f.name, "missing")
-    return Record(record_id=rid, texts=texts, **values)
+    return Record(record_id=rid, texts=texts, notes=notes, stated_warnings=warnings, **values)
+
+
+def classify(classifier: Classifier, rec: Record) -> Outcome:
+    """Classify a record and report what came from codes: the facts a morphology code supplied
+    lead the reason; a stated morphology code other than the derived one is a warning."""
+    outcome = classifier.classify(rec)
+    if rec.notes or rec.stated_warnings or rec.morphology_code is not None:
+        outcome = copy.copy(outcome)
+        outcome.reason = [*rec.notes, *outcome.reason]
+        outcome.warnings = [*rec.stated_warnings, *outcome.warnings]
+        if rec.morphology_code is not None and outcome.icdo3 and rec.morphology_code[0] != outcome.icdo3:
+            outcome.warnings.append(f"the stated morphology {rec.morphology_code[0]} differs from the derived "
+                                    f"{outcome.icdo3} ({outcome.category})")
+    return outcome
 
 
 def outcome_row(record_id: str, outcome: Outcome | None, rejection: Rejection | None,
