@@ -170,10 +170,11 @@ def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str, 
 _JOB: tuple | None = None  # (FastClassifier, format, record set, layout, name) inherited by forked workers
 
 
-def _block_worker(task: tuple[str, int]) -> tuple[list[str], list[str], list[int], list[str]]:
+def _block_worker(task: tuple[str, int]) -> tuple[list[str], list[str], list[int], list[str], list[str]]:
     """Worker side: parse, classify and format one block of CSV data. Record ids are checked by
     the main process afterwards, in input order; returned per row: the output line, the record
-    id ("\x00" for a row that is not a record for another reason), the line number, the status."""
+    id ("\x00" for a row that is not a record for another reason), the line number, the status
+    and (topography code, carried columns)."""
     gc.disable()
     assert _JOB is not None
     fast, fmt, record_set, layout, name = _JOB
@@ -182,14 +183,15 @@ def _block_worker(task: tuple[str, int]) -> tuple[list[str], list[str], list[int
     results = fast.classify_chunk(chunk, layout, id_errors={})
     buf = io.StringIO()
     writer = Writer(buf, fmt, layout, record_set)
-    out, rids, statuses = [], [], []
+    out, rids, statuses, topographies = [], [], [], []
     for n, res in enumerate(results):
         writer.write_all([res])
         out.append("".join(writer.buffer))
         writer.buffer.clear()
         rids.append("\x00" if n in chunk.errors else chunk.rows[n][layout.columns.index(fast.contract.identifier.name)].strip())
         statuses.append("rejected" if res.rejection else res.outcome.status)
-    return out, rids, chunk.lines, statuses
+        topographies.append((res.topography, res.extras))
+    return out, rids, chunk.lines, statuses, topographies
 
 
 def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, jobs: int):
@@ -204,7 +206,7 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
     id_name = fast.contract.identifier.name
     seen = fast.reader.seen_ids
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for out, rids, lines, statuses in pool.imap(_block_worker, reader.blocks()):
+        for out, rids, lines, statuses, topographies in pool.imap(_block_worker, reader.blocks()):
             counts = {"classified": 0, "not_nen": 0, "rejected": 0}
             for n, rid in enumerate(rids):
                 if rid == "\x00":
@@ -217,7 +219,7 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
                     continue
                 reason = "missing" if not rid else f"{rid!r} repeats the record_id of line {first}"
                 line = lines[n]
-                writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason))])
+                writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason), *topographies[n])])
                 out[n] = "".join(writer.buffer)
                 writer.buffer.clear()
                 counts["rejected"] += 1
