@@ -83,7 +83,7 @@ def accepted(f: Field, graph: Graph) -> str:
     if f.code_annotation is not None:
         parts.append("or its ICD-O-3 topography code")
     what = "; ".join(parts)
-    return what + (" (several separated by |)" if f.multi else "") + " (CURIE, label, synonym or code)"
+    return what + (", several separated by |" if f.multi else "") + " (by CURIE, label, synonym or code)"
 
 
 def render(contract: Contract, graph: Graph) -> str:

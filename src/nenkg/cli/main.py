@@ -17,6 +17,7 @@ from ..version import version_line
 from . import build as build_cmd
 from . import check as check_cmd
 from . import classify as classify_cmd
+from . import fields as fields_cmd
 from . import query as query_cmd
 from . import serve as serve_cmd
 from .options import Parser
@@ -87,6 +88,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.register(sub)
     check_cmd.register(sub)
     classify_cmd.register(sub)
+    fields_cmd.register(sub)
     query_cmd.register(sub)
     serve_cmd.register(sub)
     for command in sub.choices.values():  # --root is accepted after the subcommand as well
