@@ -211,6 +211,9 @@ class Reader:
         line it starts on. A block never ends inside a quoted field (quotes are counted per
         line), so each can be parsed on its own, in another process if need be; a quoted field
         still open at the end of the input stops the run with the line where it opened."""
+        if self.format == "jsonl":
+            yield from self._jsonl_blocks()
+            return
         if self.layout is None:
             return
         line = self._line
@@ -234,71 +237,106 @@ class Reader:
         if buf:
             yield "".join(buf), first
 
+    def _jsonl_blocks(self) -> Iterator[tuple[str, int]]:
+        line = self._skipped
+        first = line + 1
+        buf: list[str] = []
+        size = self.chunk_size
+        records = 0
+        for text in self._lines:
+            line += 1
+            buf.append(text)
+            records += 1
+            if records >= size:
+                yield "".join(buf), first
+                buf, records, first = [], 0, line + 1
+        if buf:
+            yield "".join(buf), first
+
     def _csv_chunks(self) -> Iterator[Chunk]:
         for text, first in self.blocks():
             yield parse_block(text, first, self.layout, self.name)
 
     # -- JSON Lines ------------------------------------------------------------------------------
     def _jsonl_chunks(self) -> Iterator[Chunk]:
-        names = self.contract_names
-        known = {n: i for i, n in enumerate(names)}
-        extras: list[str] = []
-        self.layout = Layout(list(names), len(names))
-        warned: set[str] = set()
-        line_no = self._skipped
+        parser = JsonRows(self.contract_names, self.name, strict=self.strict, warn=self._warn)
+        self.layout = parser.layout
+        for text, first in self.blocks():
+            yield parser.parse(text, first)
+
+    def chunks(self) -> Iterator[Chunk]:
+        return self._jsonl_chunks() if self.format == "jsonl" else self._csv_chunks()
+
+
+class JsonRows:
+    """JSON Lines records into rows in layout order. The layout grows by each unknown key, in
+    the order keys are first seen (``warn`` is told once per key, with its line); a carried key a
+    record does not have is None in its row, so that only keys a record has are written back."""
+
+    def __init__(self, contract_names: tuple[str, ...], name: str, *, strict: bool = False, warn=None):
+        self.names = contract_names
+        self.name = name
+        self.strict = strict
+        self.warn = warn or (lambda text: None)
+        self.layout = Layout(list(contract_names), len(contract_names))
+        self.known = {n: i for i, n in enumerate(contract_names)}
+        self.slot: dict[str, int] = {}
+        #: unknown keys with the line each was first seen on
+        self.unknown: dict[str, int] = {}
+
+    def parse(self, text: str, first: int) -> Chunk:
         chunk = Chunk([], [], {})
-        for text in self._lines:
-            line_no += 1
-            if not text.strip():
-                continue
-            row, error = self._json_row(text, known, extras, warned, line_no)
+        for offset, line_text in enumerate(text.splitlines()):
+            if not line_text.strip():
+                continue  # a blank line is not a record
+            row, error = self.row(line_text, first + offset)
             if error is not None:
                 chunk.errors[len(chunk.rows)] = error
             chunk.rows.append(row)
-            chunk.lines.append(line_no)
-            if len(chunk.rows) >= self.chunk_size:
-                yield chunk
-                chunk = Chunk([], [], {})
-        if chunk.rows:
-            yield chunk
+            chunk.lines.append(first + offset)
+        return chunk
 
-    def _json_row(self, text: str, known: dict[str, int], extras: list[str], warned: set[str], line_no: int):
-        layout = self.layout
-        assert layout is not None
-        width = len(layout.columns)
+    def row(self, text: str, line_no: int) -> tuple[list, str | None]:
+        columns = self.layout.columns
+        known = len(self.names)
+        blank = [""] * known + [None] * (len(columns) - known)
         try:
-            pairs = json.loads(text, object_pairs_hook=_pairs, parse_float=str, parse_int=str)
+            # pairs keep a repeated key (a dict would keep only the last); numbers stay as written
+            pairs = _DECODER.decode(text)
         except json.JSONDecodeError as exc:
-            return [""] * width, f"not valid JSON ({exc.msg} at column {exc.colno})"
-        except _Duplicate as exc:
-            return [""] * width, f"key {exc.key!r} appears twice"
-        if not isinstance(pairs, _Object):
-            return [""] * width, "a JSON Lines record is an object"
-        row = [""] * width
+            return blank, f"not valid JSON ({exc.msg} at column {exc.colno})"
+        if type(pairs) is not _Object:
+            return blank, "a JSON Lines record is an object"
+        row = blank
+        slot = self.slot
+        seen = set()
         for key, value in pairs:
-            norm = normalise(key)
-            at = known.get(norm)
+            at = slot.get(key)
             if at is None:
-                if key not in warned:
-                    warned.add(key)
-                    if self.strict:
-                        raise InputError(f"{self.name}: line {line_no}: unknown key {key!r} (--strict); the record keys are {', '.join(self.contract_names)}")
-                    self._warn(f"{self.name}: line {line_no}: unknown key {key!r}; carried through to the output unchanged")
-                    extras.append(key)
-                    layout.columns.append(key)
-                    width += 1
-                    row.append("")
-                at = layout.columns.index(key)
+                at = self.known.get(normalise(key))
+                if at is None:
+                    if key not in self.unknown:
+                        self.unknown[key] = line_no
+                        if self.strict:
+                            raise InputError(f"{self.name}: line {line_no}: unknown key {key!r} (--strict); "
+                                             f"the record keys are {', '.join(self.names)}")
+                        self.warn(f"{self.name}: line {line_no}: unknown key {key!r}; carried through to the output unchanged")
+                        columns.append(key)
+                    at = columns.index(key)
+                slot[key] = at
+            if at in seen:
+                return row, f"key {key!r} appears twice"
+            seen.add(at)
             if at >= len(row):
-                row.extend([""] * (at + 1 - len(row)))
+                row.extend([None] * (at + 1 - len(row)))
+            if type(value) is str:
+                row[at] = value
+                continue
             try:
                 row[at] = _text(value)
             except ValueError as exc:
                 return row, f"{key}: {exc}"
         return row, None
-
-    def chunks(self) -> Iterator[Chunk]:
-        return self._jsonl_chunks() if self.format == "jsonl" else self._csv_chunks()
 
 
 def parse_block(text: str, first: int, layout: Layout, name: str) -> Chunk:
@@ -338,24 +376,15 @@ def parse_block(text: str, first: int, layout: Layout, name: str) -> Chunk:
     return Chunk(keep_rows, keep_lines, errors)
 
 
-class _Duplicate(ValueError):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
 class _Object(list):
     """The key-value pairs of one JSON object, in order."""
 
 
-def _pairs(pairs: list[tuple[str, object]]) -> _Object:
-    seen = set()
-    for k, _ in pairs:
-        n = normalise(k)
-        if n in seen:
-            raise _Duplicate(k)
-        seen.add(n)
-    return _Object(pairs)
+_DECODER = json.JSONDecoder(object_pairs_hook=_Object, parse_float=str, parse_int=str)
+
+
+def _loads(text: str):
+    return _DECODER.decode(text)
 
 
 def _text(value) -> str:

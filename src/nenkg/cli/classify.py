@@ -19,7 +19,7 @@ from ..atomic import output
 from ..errors import NenkgError
 from ..fastpath import FastClassifier, Result, csv_field, output_header, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
-from ..intake import Chunk, Layout, Reader, open_lines, parse_block
+from ..intake import Chunk, JsonRows, Layout, Reader, open_lines, parse_block
 from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, rdf_rows, record_iri
 from ..recordgraph import record_set_name
 from ..vocab import NENKG
@@ -66,6 +66,7 @@ class Writer:
         self.fh, self.fmt, self.layout, self.record_set = fh, fmt, layout, record_set
         self.buffer: list[str] = []
         self.pieces: dict[int, tuple[Outcome, tuple[str, str, str]]] = {}
+        self.json_pieces: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
         self.header_written = False
 
     def header(self) -> None:
@@ -81,13 +82,11 @@ class Writer:
         if self.fmt == "csv":
             self.buffer.append(self._csv_line(result))
         elif self.fmt == "jsonl":
-            row = result_row(result)
-            names = output_header(self.layout)[len(OUTPUT_COLUMNS):]
-            for name, value in zip(names, result.extras + [""] * (len(names) - len(result.extras))):
-                row[name] = value
-            self.buffer.append(json.dumps(row, ensure_ascii=False) + "\n")
+            self.buffer.append(self._json_line(result))
         else:
-            self.buffer.append(turtle_block(result_row(result), result.outcome, self.record_set, result.line))
+            row = {"record_id": result.record_id, "reason": result.reason,
+                   "error": result.rejection.message if result.rejection is not None else ""}
+            self.buffer.append(turtle_block(row, result.outcome, self.record_set, result.line))
         if len(self.buffer) >= 20000:
             self.flush()
 
@@ -117,11 +116,35 @@ class Writer:
         if len(out) >= 20000:
             self.flush()
 
+    def _json_line(self, r: Result) -> str:
+        """One JSON object per result; a classified row is assembled from pieces cached per
+        outcome (json.dumps of the row with markers where the row's own values go)."""
+        names = output_header(self.layout)[len(OUTPUT_COLUMNS):]
+        extras = "".join(f", {json.dumps(n, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                         for n, v in zip(names, r.extras) if v is not None)  # only the keys a record had
+        o = r.outcome
+        if o is None:
+            return json.dumps(result_row(r), ensure_ascii=False)[:-1] + extras + "}\n"
+        entry = self.json_pieces.get(id(o))  # the entry keeps its outcome alive
+        if entry is None:
+            if len(self.json_pieces) > 100_000:
+                self.json_pieces.clear()
+            row = result_row(Result(r.line, "\x01", o, "\x03", None, "\x02"))
+            text = json.dumps(row, ensure_ascii=False)[:-1]
+            head, rest = text.split('"\\u0001"', 1)
+            middle, rest = rest.split('"\\u0002"', 1)
+            before_reason, after = rest.split('"\\u0003"', 1)
+            entry = self.json_pieces[id(o)] = (o, (head, middle, before_reason, after))
+        head, middle, before_reason, after = entry[1]
+        dumps = json.dumps
+        return (f"{head}{dumps(r.record_id, ensure_ascii=False)}{middle}{dumps(r.topography)}{before_reason}"
+                f"{dumps(r.reason, ensure_ascii=False)}{after}{extras}}}\n")
+
     def _csv_line(self, r: Result) -> str:
         """The line csv.writer would write, classified rows assembled from pieces cached per
         outcome (records share few outcomes)."""
         width = len(self.layout.extras)
-        extras = "".join("," + csv_field(v) for v in (r.extras + [""] * width)[:width]) if width else ""
+        extras = "".join("," + csv_field(v or "") for v in (r.extras + [""] * width)[:width]) if width else ""
         o = r.outcome
         if o is None:
             row = result_row(r)
@@ -149,64 +172,101 @@ class Writer:
         self.buffer.clear()
 
 
+def _ttl_string(text: str) -> str:
+    """A Turtle string literal (the escapes N-Triples and Turtle share)."""
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"'
+
+
+_TTL_CACHE: dict[int, tuple[Outcome, str]] = {}
+
+
+def _outcome_ttl(outcome: Outcome) -> str:
+    """The predicate-object lines a classified record's outcome gives (cached per outcome)."""
+    hit = _TTL_CACHE.get(id(outcome))  # the entry keeps its outcome alive, so ids cannot be reused
+    if hit is not None:
+        return hit[1]
+    lines = []
+    if outcome.class_iri:
+        lines.append(f"    {NENKG.record_classified_as.n3()} <{outcome.class_iri}> ;\n")
+    if outcome.grade_iri:
+        lines.append(f"    {NENKG.record_grade.n3()} <{outcome.grade_iri}> ;\n")
+    lines += [f"    {NENKG.record_decided_by.n3()} <{ns.expand(c)}> ;\n" for c in outcome.criteria]
+    lines += [f"    {NENKG.classification_warning.n3()} {_ttl_string(w)} ;\n" for w in outcome.warnings]
+    if len(_TTL_CACHE) > 100_000:
+        _TTL_CACHE.clear()
+    _TTL_CACHE[id(outcome)] = (outcome, "".join(lines))
+    return _TTL_CACHE[id(outcome)][1]
+
+
+_A_RECORD = f" a {NENKG.tumour_record.n3()} ;\n    {NENKG.record_identifier.n3()} "
+_A_REJECTED = f" a {NENKG.rejected_tumour_record.n3()} ;\n    {NENKG.record_identifier.n3()} "
+_REASON = f"    {NENKG.classification_reason.n3()} "
+
+
 def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str, line: int) -> str:
+    """One record in Turtle: a classified record by its record set and id, a rejected row by its
+    line (its id may be missing or repeat another's)."""
     subject = record_iri(record_set, row["record_id"] if outcome is not None else f"line-{line}")
-    lines = [f"{subject.n3()} a {(NENKG.tumour_record if outcome is not None else NENKG.rejected_tumour_record).n3()} ;",
-             f"    {NENKG.record_identifier.n3()} {Literal(row['record_id']).n3()} ;"]
-    if outcome is not None and outcome.class_iri:
-        lines.append(f"    {NENKG.record_classified_as.n3()} {URIRef(outcome.class_iri).n3()} ;")
-    if outcome is not None and outcome.grade_iri:
-        lines.append(f"    {NENKG.record_grade.n3()} {URIRef(outcome.grade_iri).n3()} ;")
-    if outcome is not None:
-        for c in outcome.criteria:
-            lines.append(f"    {NENKG.record_decided_by.n3()} {URIRef(ns.expand(c)).n3()} ;")
-        for w in outcome.warnings:
-            lines.append(f"    {NENKG.classification_warning.n3()} {Literal(w).n3()} ;")
-    text = row["reason"] if outcome is not None else row["error"]
-    lines.append(f"    {NENKG.classification_reason.n3()} {Literal(text).n3()} .")
-    return "\n".join(lines) + "\n\n"
+    if outcome is None:
+        return f"<{subject}>{_A_REJECTED}{_ttl_string(row['record_id'])} ;\n{_REASON}{_ttl_string(row['error'])} .\n\n"
+    return (f"<{subject}>{_A_RECORD}{_ttl_string(row['record_id'])} ;\n{_outcome_ttl(outcome)}"
+            f"{_REASON}{_ttl_string(row['reason'])} .\n\n")
 
 
-_JOB: tuple | None = None  # (FastClassifier, format, record set, layout, name) inherited by forked workers
+_JOB: tuple | None = None  # (FastClassifier, output format, record set, Reader) inherited by forked workers
 
 
-def _block_worker(task: tuple[str, int]) -> tuple[list[str], list[str], list[int], list[str], list[str]]:
-    """Worker side: parse, classify and format one block of CSV data. Record ids are checked by
-    the main process afterwards, in input order; returned per row: the output line, the record
-    id ("\x00" for a row that is not a record for another reason), the line number, the status
-    and (topography code, carried columns)."""
+def _block_worker(task: tuple[str, int]) -> tuple:
+    """Worker side: parse, classify and format one block of the input (CSV or JSON Lines).
+    Record ids are checked by the main process afterwards, in input order. Returns per row the
+    output line, the record id ("\x00" for a row that is not a record for another reason), the
+    line number, the status, and (topography code, carried values); then the block's carried
+    column names and the unknown keys it met first (JSON Lines)."""
     gc.disable()
     assert _JOB is not None
-    fast, fmt, record_set, layout, name = _JOB
+    fast, fmt, record_set, reader = _JOB
     text, first = task
-    chunk = parse_block(text, first, layout, name)
+    if reader.format == "jsonl":
+        parser = JsonRows(reader.contract_names, reader.name, strict=reader.strict)
+        chunk, layout, unknown = parser.parse(text, first), parser.layout, parser.unknown
+    else:
+        layout, unknown = reader.layout, {}
+        chunk = parse_block(text, first, layout, reader.name)
     results = fast.classify_chunk(chunk, layout, id_errors={})
-    buf = io.StringIO()
-    writer = Writer(buf, fmt, layout, record_set)
-    out, rids, statuses, topographies = [], [], [], []
+    writer = Writer(io.StringIO(), fmt, layout, record_set)
+    at_id = layout.columns.index(fast.contract.identifier.name)
+    out, rids, statuses, rest = [], [], [], []
     for n, res in enumerate(results):
         writer.write_all([res])
         out.append("".join(writer.buffer))
         writer.buffer.clear()
-        rids.append("\x00" if n in chunk.errors else chunk.rows[n][layout.columns.index(fast.contract.identifier.name)].strip())
+        rids.append("\x00" if n in chunk.errors else chunk.rows[n][at_id].strip())
         statuses.append("rejected" if res.rejection else res.outcome.status)
-        topographies.append((res.topography, res.extras))
-    return out, rids, chunk.lines, statuses, topographies
+        rest.append((res.topography, res.extras))
+    return out, rids, chunk.lines, statuses, rest, layout.extras, unknown
 
 
-def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, jobs: int):
-    """Output texts with counts of CSV blocks classified by forked workers, in input order.
+def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, jobs: int, warn):
+    """Output texts with counts of input blocks classified by forked workers, in input order.
     Record ids are checked here in input order; a missing or repeated id replaces the row's
     output with its rejection, as the per-record path gives it."""
     import multiprocessing
 
     global _JOB
-    _JOB = (fast, fmt, record_set, reader.layout, reader.name)
-    writer = Writer(io.StringIO(), fmt, reader.layout, record_set)
+    _JOB = (fast, fmt, record_set, reader)
     id_name = fast.contract.identifier.name
+    names = list(fast.contract.names)
     seen = fast.reader.seen_ids
+    warned: set[str] = set()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for out, rids, lines, statuses, topographies in pool.imap(_block_worker, reader.blocks()):
+        for out, rids, lines, statuses, rest, extras, unknown in pool.imap(_block_worker, reader.blocks()):
+            for key, line in unknown.items():
+                if key not in warned:
+                    warned.add(key)
+                    warn(f"{reader.name}: line {line}: unknown key {key!r}; carried through to the output unchanged")
+            writer = Writer(io.StringIO(), fmt, Layout(names + extras, len(names)), record_set)
             counts = {"classified": 0, "not_nen": 0, "rejected": 0}
             for n, rid in enumerate(rids):
                 if rid == "\x00":
@@ -219,7 +279,7 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
                     continue
                 reason = "missing" if not rid else f"{rid!r} repeats the record_id of line {first}"
                 line = lines[n]
-                writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason), *topographies[n])])
+                writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason), *rest[n])])
                 out[n] = "".join(writer.buffer)
                 writer.buffer.clear()
                 counts["rejected"] += 1
@@ -273,7 +333,9 @@ def run(args: argparse.Namespace) -> int:
     def warn(text: str) -> None:
         print(f"nenkg classify: warning: {text}", file=sys.stderr)
 
-    if args.jobs > 1 and not args.per_record and not args.input.endswith(RDF_SUFFIXES) and _is_csv(args.input):
+    # CSV in: parallel for any output; JSON Lines in: parallel unless the output is CSV, whose
+    # header must name every carried key before the first row
+    if args.jobs > 1 and not args.per_record and not args.input.endswith(RDF_SUFFIXES) and (_is_csv(args.input) or fmt != "csv"):
         return _run_parallel(args, knowledge, fmt, record_set, warn, progress)
     results, layout_of, closers = results_of(args, knowledge, warn)
     try:
@@ -312,9 +374,10 @@ def _run_parallel(args, knowledge, fmt: str, record_set: str, warn, progress: bo
         with output(args.output, inputs=(args.input,)) as out:
             header_done = False
             gc.freeze()  # keep the knowledge graph out of the workers' collections (copy-on-write)
-            for text, got in _parallel(fast, reader, fmt, record_set, args.jobs):
+            for text, got in _parallel(fast, reader, fmt, record_set, args.jobs, warn):
                 if not header_done:
-                    Writer(out, fmt, reader.layout, record_set).header()
+                    layout = reader.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))
+                    Writer(out, fmt, layout, record_set).header()
                     header_done = True
                 out.write(text)
                 for key, n in got.items():
