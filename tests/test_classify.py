@@ -33,10 +33,10 @@ classify = classify_fields
 # site, differentiation, ki67, mitoses, necrosis, extra fields -> category, grade, warning fragment
 CASES = [
     # GEP: Ki-67 boundaries 3 and 20
-    ("pancreas", "well", "2.9", "", "", {}, "non-functioning pancreatic neuroendocrine tumour", "G1", None),
-    ("pancreas", "well", "3", "", "", {}, "non-functioning pancreatic neuroendocrine tumour", "G2", None),
-    ("pancreas", "well", "20", "", "", {}, "non-functioning pancreatic neuroendocrine tumour", "G2", None),
-    ("pancreas", "well", "20.1", "", "", {}, "non-functioning pancreatic neuroendocrine tumour", "G3", None),
+    ("pancreas", "well", "2.9", "", "", {}, "pancreatic neuroendocrine tumour G1", "G1", None),
+    ("pancreas", "well", "3", "", "", {}, "pancreatic neuroendocrine tumour G2", "G2", None),
+    ("pancreas", "well", "20", "", "", {}, "pancreatic neuroendocrine tumour G2", "G2", None),
+    ("pancreas", "well", "20.1", "", "", {}, "pancreatic neuroendocrine tumour G3", "G3", None),
     # GEP: mitoses boundaries 2 and 20
     ("ileum", "well", "", "1", "", {}, "ileal neuroendocrine tumour G1", "G1", None),
     ("ileum", "well", "", "2", "", {}, "ileal neuroendocrine tumour", "G2", None),
@@ -46,7 +46,7 @@ CASES = [
     ("ileum", "well", "1", "5", "", {}, "ileal neuroendocrine tumour", "G2", "discordant indices"),
     ("rectum", "well", "25", "3", "", {}, "rectal neuroendocrine tumour", "G3", "discordant indices"),
     # well differentiated with Ki-67 > 20 stays a NET (G3), never an NEC
-    ("pancreas", "well", "45", "", "", {}, "non-functioning pancreatic neuroendocrine tumour", "G3", None),
+    ("pancreas", "well", "45", "", "", {}, "pancreatic neuroendocrine tumour G3", "G3", None),
     # lung: mitoses 2 and 10, necrosis alone, Ki-67 not used, > 10 has no WHO grade
     ("lung", "well", "", "1", "none", {}, "lung typical carcinoid", "G1", None),
     ("lung", "well", "", "2", "none", {}, "lung atypical carcinoid", "G2", None),

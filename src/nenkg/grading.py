@@ -36,7 +36,7 @@ P = {  # annotation properties of the criteria vocabulary
         "required_value": "0004027", "assigns": "0004028", "site_scope": "0004029",
         "diff_scope": "0004009", "edition": "0004008", "grade_rank": "0004007",
         "message": "0004006", "variable_required": "0004010",
-        "scheme": "0004011", "computable": "0004012",
+        "scheme": "0004011", "computable": "0004012", "sets_aside": "0004014",
     }.items()
 }
 RO_LOCATION = URIRef(ns.OBO + "RO_0004026")
@@ -47,6 +47,15 @@ CONTEXT = URIRef(N + "0003011")
 PREDISPOSES = URIRef(N + "0003001")
 NEN = URIRef(N + "0000001")
 NO_CATEGORY = URIRef(N + "0004056")
+#: what a record's hormone_syndrome must name for the tumour to count as functioning (the filler
+#: of the definition of 'functioning neuroendocrine neoplasm')
+HORMONE_SYNDROME = URIRef(N + "0000500")
+
+#: Outcome.status values: a record realised below 'neuroendocrine neoplasm' is classified; one
+#: realised outside it (adrenocortical carcinoma, goblet cell adenocarcinoma, neuroblastoma...),
+#: or that a criterion puts in no category at all (a mixed tumour with a minor neuroendocrine
+#: component), is not a NEN. Rejected records never reach the classifier.
+CLASSIFIED, NOT_NEN = "classified", "not_nen"
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class Criterion:
     message: str | None
     variable_required: bool
     scheme: URIRef | None = None
+    #: criteria not applied to a record that meets this (consistency) criterion
+    sets_aside: frozenset[URIRef] = frozenset()
 
     @property
     def curie(self) -> str:
@@ -125,13 +136,15 @@ def _num(d: Decimal) -> str:
 class Outcome:
     """What the classifier says about one valid record."""
 
-    #: "classified" (a neuroendocrine neoplasm) or "not_nen"
-    status: str = "classified"
+    #: "classified" (a neuroendocrine neoplasm) or "not_nen" (the reason says why)
+    status: str = CLASSIFIED
     category: str = ""
     class_iri: str = ""
     grade: str = ""
     icdo3: str = ""
-    functional: str = "no"
+    #: "yes" (a clinical hormone syndrome is stated), "no" (the record states there is none) or
+    #: "unknown" (hormone_syndrome left blank)
+    functional: str = "unknown"
     syndrome: str = ""
     hereditary_syndrome: str = ""
     predisposed_to: str = ""
@@ -163,6 +176,7 @@ class Knowledge:
         self.g = graph
         self._ancestors: dict[URIRef, frozenset[URIRef]] = {}
         self._realised: dict[tuple, tuple[URIRef, ...]] = {}
+        self._restrictions: dict[URIRef, frozenset] = {}
         self.labels: dict[URIRef, str] = {}
         for s, o in graph.subject_objects(RDFS.label):
             if isinstance(s, URIRef):
@@ -234,7 +248,7 @@ class Knowledge:
                     sites=frozenset(g.objects(c, P["site_scope"])), differentiation=val("diff_scope"),
                     edition=str(val("edition") or ""), message=str(val("message")) if val("message") else None,
                     variable_required=bool(val("variable_required") and val("variable_required").toPython()),
-                    scheme=val("scheme"),
+                    scheme=val("scheme"), sets_aside=frozenset(g.objects(c, P["sets_aside"])),
                 ))
         if not out:
             raise ValueError("the graph holds no classification criteria (is it a NENKG release?)")
@@ -305,22 +319,32 @@ class Knowledge:
         return self._realised[key]
 
     def _realise(self, types: frozenset, facts: tuple) -> tuple[URIRef, ...]:
+        """The realisation is three-valued: a property the record states is closed (a stated
+        'no clinical hormone syndrome' makes ``causes some syndrome`` false), a property it
+        leaves blank is unknown, so ``not (causes some syndrome)`` holds only when the record
+        states that there is none, never when the field is blank."""
         fact_map: dict[URIRef, frozenset] = dict(facts)
         type_closure = frozenset().union(*(self.ancestors(t) for t in types)) if types else frozenset()
-        memo: dict[URIRef, bool] = {}
+        memo: dict[URIRef, bool | None] = {}
 
-        def holds(expr) -> bool:
+        def holds(expr) -> bool | None:  # Kleene logic: True, False or None (unknown)
             kind = expr[0]
             if kind == "class":
                 return is_a(expr[1])
-            if kind == "and":
-                return all(holds(e) for e in expr[1])
-            if kind == "or":
-                return any(holds(e) for e in expr[1])
+            if kind in ("and", "or"):
+                values = [holds(e) for e in expr[1]]
+                decisive, other = (False, True) if kind == "and" else (True, False)
+                if decisive in values:
+                    return decisive
+                return None if None in values else other
             if kind == "not":
-                return not holds(expr[1])
+                v = holds(expr[1])
+                return None if v is None else not v
             if kind == "some":
-                return any(value_in(v, expr[2]) for v in fact_map.get(expr[1], ()))
+                stated = fact_map.get(expr[1])
+                if stated is None:
+                    return None
+                return any(value_in(v, expr[2]) for v in stated)
             return False
 
         def value_in(value: URIRef, filler) -> bool:
@@ -330,7 +354,7 @@ class Knowledge:
                 return any(value_in(value, f) for f in filler[1])
             return False
 
-        def is_a(cls: URIRef) -> bool:
+        def is_a(cls: URIRef) -> bool | None:
             if cls in type_closure:
                 return True
             if cls not in memo:
@@ -339,17 +363,56 @@ class Knowledge:
                 memo[cls] = holds(definition) if definition else False
             return memo[cls]
 
-        satisfied = {c for c in self.candidates if is_a(c)}
+        satisfied = {c for c in self.candidates if is_a(c) is True}
         maximal = [c for c in satisfied if not any(o != c and c in self.ancestors(o) and o not in self.ancestors(c) for o in satisfied)]
         # the criteria's own assignments (the most specific asserted types) anchor the choice:
-        # a class below them beats a cross-cutting one (e.g. 'non-functioning NEN')
+        # a class below them beats a cross-cutting one (e.g. 'non-functioning NEN'); among
+        # those, the class that carries more of the stated facts (a syndrome, a cytology, a
+        # background) beats one that carries only a more specific site, so that no stated fact
+        # is dropped for a site class; then the more specific class wins
         anchors = [t for t in types if not any(o != t and t in self.ancestors(o) for o in types)]
+        stated = [(p, v) for p, values in facts if p != RO_LOCATION for v in values]
 
         def rank(c: URIRef):
             below = all(a in self.ancestors(c) for a in anchors)
-            return (not below, -len(self.ancestors(c)), str(c))
+            return (not below, -len(self.carried(c, stated)), -len(self.ancestors(c)), str(c))
 
         return tuple(sorted(maximal, key=rank))
+
+    def carried(self, cls: URIRef, stated) -> frozenset:
+        """The stated facts (property, value) that a class's definition, or the definition of a
+        class above it, names in a positive existential restriction."""
+        restrictions = self._restrictions.get(cls)
+        if restrictions is None:
+            found: set = set()
+
+            def walk(expr):
+                if expr[0] == "some":
+                    found.add((expr[1], expr[2]))
+                elif expr[0] in ("and", "or"):
+                    for e in expr[1]:
+                        walk(e)
+
+            for a in self.ancestors(cls):
+                d = self.definitions.get(a)
+                if d is not None:
+                    walk(d)
+            restrictions = self._restrictions[cls] = frozenset(found)
+        out = set()
+        for p, v in stated:
+            for rp, filler in restrictions:
+                if rp == p and _value_in(self, v, filler):
+                    out.add((p, v))
+                    break
+        return frozenset(out)
+
+
+def _value_in(k: Knowledge, value: URIRef, filler) -> bool:
+    if filler[0] == "class":
+        return filler[1] in k.ancestors(value)
+    if filler[0] == "or":
+        return any(_value_in(k, value, f) for f in filler[1])
+    return False
 
 
 @dataclass
@@ -425,6 +488,33 @@ class Classifier:
         scheme = k.scheme_for(sites)
         in_scope = [c for c in k.criteria if c.in_scope(sites, rec.differentiation)
                     and (c.kind != GRADING or c.scheme is None or (scheme is not None and c.scheme == scheme.iri))]
+        # 0. consistency criteria: a stated finding that is unusual is a warning; one that
+        # contradicts what another criterion would assign also sets that criterion aside, so the
+        # record is classified by what it states (a warning names the finding, never a silent
+        # category)
+        set_aside: dict[URIRef, Criterion] = {}
+        for c in in_scope:
+            if c.kind != CONSISTENCY:
+                continue
+            col = k.column(c.variable)
+            v = rec.value(col)
+            if v is None or not c.met_by(v):
+                continue
+            if c.sets_aside:
+                out.warnings.append(f"{col} {self._quote(rec, col, v)} conflicts: {c.message} [{c.curie}]")
+                for s in c.sets_aside:
+                    set_aside[s] = c
+            else:
+                out.warnings.append(f"{c.message} [{c.curie}]")
+        excluded: set[URIRef] = set()
+        if set_aside:
+            for c in in_scope:
+                if c.iri in set_aside:
+                    why = set_aside[c.iri]
+                    out.reason.append(f"{c.curie} '{c.label}' not applied: contradicted [{why.curie}]")
+                    if c.assigns in k.candidates:
+                        excluded.add(c.assigns)
+            in_scope = [c for c in in_scope if c.iri not in set_aside]
         grading = [c for c in in_scope if c.kind == GRADING]
         # 1. categories fixed by the site (outside the G1-G3 scheme, or outside NENs)
         site_rules = [c for c in in_scope if c.kind == CATEGORY and c.variable == k.columns.get("primary_site") and c.sites]
@@ -442,20 +532,26 @@ class Classifier:
                 raise RejectRecord("differentiation", "required to classify a neuroendocrine neoplasm at this site (well, poor or mixed)")
             modifiers.add(rec.differentiation)
             types.add(NEN)
+            if excluded and grading:
+                # the site's scheme grades the tumour the site names, which this record is not
+                out.reason.append(f"not graded: {scheme.label if scheme else 'the scheme of this site'} grades "
+                                  f"{', '.join(sorted(k.label(e) for e in excluded))} only")
+                grading = []
+                in_scope = [c for c in in_scope if c.kind != GRADING]
             grade, graded = self._categories(rec, in_scope, types, modifiers, out)
             if not graded and rec.differentiation is not None and any(
                 c.kind == GRADING and c.differentiation == rec.differentiation for c in k.criteria
-            ) and not grading and (scheme is None or scheme.computable):
-                out.warnings.append(f"no WHO grading criteria for a {k.label(rec.differentiation)} tumour at {k.label(rec.primary_site)}; not graded")
+            ) and not grading and (scheme is None or scheme.computable) and not excluded:
+                text = f"no WHO grading criteria for a {k.label(rec.differentiation)} tumour at {k.label(rec.primary_site)}; not graded"
+                out.reason.append(text)
+                out.warnings.append(text)
         if scheme is not None and not scheme.computable and scheme.message:
-            out.reason.append(f"{scheme.message} [{scheme.curie}]")
-        # 2. consistency warnings
-        for c in in_scope:
-            if c.kind == CONSISTENCY:
-                v = rec.value(k.column(c.variable))
-                if v is not None and c.met_by(v):
-                    out.warnings.append(f"{c.message} [{c.curie}]")
-        # 3. realisation against the class definitions
+            if excluded:
+                out.reason.append(f"not graded: the site's scheme, {scheme.label} [{scheme.curie}], applies to "
+                                  f"{', '.join(sorted(k.label(e) for e in excluded))}, which this record is not")
+            else:
+                out.reason.append(f"{scheme.message} [{scheme.curie}]")
+        # 2. realisation against the class definitions
         facts = [(RO_LOCATION, frozenset({rec.primary_site})), (RO_MODIFIER, frozenset(modifiers | ({grade} if grade else set())))]
         if rec.hormone_syndrome is not None:
             facts.append((RO_CAUSES, frozenset({rec.hormone_syndrome})))
@@ -463,27 +559,49 @@ class Classifier:
             facts.append((CONTEXT, frozenset({rec.gastric_background})))
         ungraded_facts = tuple((p, v - {grade}) if p == RO_MODIFIER else (p, v) for p, v in facts)
         frozen_types = frozenset(types)
-        entity = k.realise(frozen_types, ungraded_facts)
+        # a set-aside criterion's class stays out of the realisation, unless another criterion
+        # assigned it or a class below it (a set-aside 'neuroendocrine neoplasm' stays in)
+        excluded -= frozenset().union(*(k.ancestors(t) for t in types)) if types else frozenset()
+        entity = self._allowed(k.realise(frozen_types, ungraded_facts), excluded)
         best = entity[0] if entity else None
         with_grade: tuple[URIRef, ...] = ()
         if grade is not None:
-            with_grade = k.realise(frozen_types, tuple(facts))
+            with_grade = self._allowed(k.realise(frozen_types, tuple(facts)), excluded)
             inside = [c for c in with_grade if best is not None and best in k.ancestors(c)]
             if inside:
                 best = inside[0]
         if best is not None:
+            self._not_specific(best, entity, frozen_types, out)
             out.category, out.class_iri = k.label(best), str(best)
-            out.icdo3 = self._icdo([best, *[c for c in with_grade if c != best]], grade)
+            out.icdo3 = self._icdo(best, [c for c in with_grade if c != best], grade)
+        if best is None or NEN not in k.ancestors(best):
+            # data, not a list: whatever the record is realised as lies outside 'neuroendocrine
+            # neoplasm' (a class disjoint from it, or no class when a criterion assigned 'no
+            # WHO category')
+            out.status = NOT_NEN
+            grade = None
+            if best is None:
+                why = [c for c in k.criteria if c.curie in out.criteria and c.assigns == NO_CATEGORY and c.kind == CATEGORY]
+                what = f"{why[0].label} [{why[0].curie}]" if why else "no category applies"
+                out.reason.append(f"not a neuroendocrine neoplasm: {what}")
+            else:
+                disjoint = (best, OWL.disjointWith, NEN) in k.g or any((a, OWL.disjointWith, NEN) in k.g for a in k.ancestors(best))
+                out.reason.append(f"not a neuroendocrine neoplasm: {k.label(best)} is "
+                                  f"{'disjoint with' if disjoint else 'outside'} {k.label(NEN)} [{ns.contract(str(NEN))}]")
         if grade is not None:
             out.grade = k.label(grade).rsplit(" ", 1)[-1]
             out.grade_iri = str(grade)
-        # 4. function and heredity
-        if rec.hormone_syndrome is not None:
+        # 3. function and heredity
+        if rec.hormone_syndrome is None:
+            out.functional = "unknown"
+            out.reason.append("hormone_syndrome not reported -> functional status unknown")
+        elif HORMONE_SYNDROME in k.ancestors(rec.hormone_syndrome):
             out.functional = "yes"
             out.syndrome = k.label(rec.hormone_syndrome)
             out.reason.append(f"clinical syndrome {out.syndrome} -> functioning")
         else:
-            out.reason.append("no clinical hormone syndrome reported -> non-functioning")
+            out.functional = "no"
+            out.reason.append(f"{k.label(rec.hormone_syndrome)} -> non-functioning")
         if rec.hereditary_syndrome is not None:
             out.hereditary_syndrome = k.label(rec.hereditary_syndrome)
             tumours = set()
@@ -493,6 +611,37 @@ class Classifier:
             if best is not None and any(t in k.ancestors(best) and t != NEN for t in tumours):
                 out.reason.append(f"{out.hereditary_syndrome} predisposes to this tumour")
         return out
+
+    def _allowed(self, realised: tuple[URIRef, ...], excluded: set[URIRef]) -> tuple[URIRef, ...]:
+        """The realised classes without those a contradicted criterion would have assigned."""
+        if not excluded:
+            return realised
+        return tuple(c for c in realised if not (excluded & self.k.ancestors(c)))
+
+    def _not_specific(self, best: URIRef, entity: tuple[URIRef, ...], types: frozenset, out: Outcome) -> None:
+        """Name the site classes the chosen class is not specific to: another realised class
+        under the same criteria that the record also satisfies, dropped because it would lose a
+        stated fact (a syndrome, a cytology)."""
+        k = self.k
+        anchors = [t for t in types if not any(o != t and t in k.ancestors(o) for o in types)]
+        others = [c for c in entity if c != best and c not in k.ancestors(best) and best not in k.ancestors(c)
+                  and all(a in k.ancestors(c) for a in anchors)
+                  and any(self._location_restricted(x) for x in k.ancestors(c) - k.ancestors(best))]
+        if others:
+            out.reason.append(f"no class carries every stated fact: {k.label(best)} keeps them, "
+                              f"not specific to {'; '.join(k.label(c) for c in others)}")
+
+    def _location_restricted(self, cls: URIRef) -> bool:
+        d = self.k.definitions.get(cls)
+
+        def walk(e):
+            if e[0] == "some":
+                return e[1] == RO_LOCATION
+            if e[0] in ("and", "or"):
+                return any(walk(x) for x in e[1])
+            return False
+
+        return d is not None and walk(d)
 
     def _categories(self, rec: Record, in_scope: list[Criterion], types: set, modifiers: set, out: Outcome):
         k = self.k
@@ -588,11 +737,38 @@ class Classifier:
             out.reason.append(f"higher grade wins: {k.label(grade).rsplit(' ', 1)[-1]}")
         return grade, True
 
-    def _icdo(self, start: list[URIRef], grade: URIRef | None) -> str:
-        """The ICD-O-3 code of the nearest class (breadth first from the realised classes) that
-        carries exactly one code; among equally near ones a graded class wins."""
+    # The ICD-O-3 morphology code (Outcome.icdo3) follows the code lists of the WHO
+    # Classification of Tumours, 5th edition (Digestive System Tumours 2019, "WHO classification
+    # of neuroendocrine neoplasms of the digestive system" and the pancreatic NEN chapter;
+    # Thoracic Tumours 2021; Endocrine and Neuroendocrine Tumours 2022), which give each named
+    # entity its own code and code the NET and NEC without a more specific name by grade:
+    #
+    # * a type code wins: the code of the most specific class the record is realised as, or of
+    #   the nearest class above it, when that class carries exactly one code. A class named by a
+    #   stated fact has its own: a clinical syndrome (insulinoma 8151/3, glucagonoma 8152/3,
+    #   gastrinoma 8153/3, VIPoma 8155/3, somatostatinoma 8156/3, ACTH-producing 8158/3,
+    #   serotonin-producing 8241/3; a pancreatic NET whose record states no syndrome is the
+    #   non-functioning PanNET 8150/3), a cytology (small cell NEC 8041/3, large cell NEC
+    #   8013/3, combined small cell lung carcinoma 8045/3), a component share (MiNEN 8154/3), a
+    #   site entity (medullary thyroid carcinoma 8345/3, pheochromocytoma 8700/3,
+    #   paraganglioma 8680/3 and 8693/3, Merkel cell carcinoma 8247/3);
+    # * otherwise the grade code: when the nearest coded class has several codes (a NET of a
+    #   site, 8240/3 or 8249/3), the code of the graded class the record also realises: NET G1
+    #   (and typical carcinoid) 8240/3, NET G2 and G3 (and atypical carcinoid) 8249/3; NEC
+    #   without a cell type 8246/3. An ungraded NET stays with the first code of its class.
+    def _icdo(self, best: URIRef, graded: list[URIRef], grade: URIRef | None) -> str:
         k = self.k
-        frontier, seen = list(start), set(start)
+        frontier, seen = [best], {best}
+        while frontier:
+            single = sorted(c for c in frontier if len(k.icdo.get(c, ())) == 1)
+            if single:
+                return next(iter(k.icdo[single[0]]))
+            if any(len(k.icdo.get(c, ())) > 1 for c in frontier):
+                break  # the code depends on the grade
+            frontier = sorted({p for c in frontier for p in k.parents.get(c, ()) if p not in seen})
+            seen.update(frontier)
+        # the grade code: breadth first from the graded classes (and the class itself)
+        frontier, seen = [*graded, best], {best, *graded}
         while frontier:
             hits = sorted((c for c in frontier if len(k.icdo.get(c, ())) == 1),
                           key=lambda c: (grade is None or grade not in k.ancestors(c), str(c)))
@@ -605,7 +781,8 @@ class Classifier:
                         seen.add(p)
                         nxt.append(p)
             frontier = nxt
-        return ""
+        codes = sorted(k.icdo.get(best, ()))
+        return codes[0] if codes else ""
 
 
 def load_knowledge(path_or_graph) -> Knowledge:

@@ -71,6 +71,7 @@ class NENKG:
     record_topography_code = URIRef('https://w3id.org/nenkg/NENKG_0004062')  # ICD-O-3 topography code of record
     rejected_tumour_record = URIRef('https://w3id.org/nenkg/NENKG_0004013')  # rejected tumour record
     required_value = URIRef('https://w3id.org/nenkg/NENKG_0004027')  # required value
+    sets_aside = URIRef('https://w3id.org/nenkg/NENKG_0004014')  # sets aside criterion
     site_scope = URIRef('https://w3id.org/nenkg/NENKG_0004029')  # site scope
     tumour_record = URIRef('https://w3id.org/nenkg/NENKG_0004005')  # tumour record
     tumour_record_count = URIRef('https://w3id.org/nenkg/NENKG_0004060')  # tumour record count
