@@ -38,6 +38,7 @@ from . import namespaces as ns
 from .check import check_graph, refuse_on_errors
 from .coverage import NO_TERM_FOUND, NoTermFound, check_not_mapped, read_no_term_found
 from .errors import LogicalError
+from .rdfxml import write_rdfxml
 from .reasoning import ReasonerResult, reason
 from .sources import XREF_PREDICATES, SourceSet, _as_list, compile_graph, read_sources
 
@@ -113,57 +114,6 @@ def count_axioms(g: Graph) -> tuple[int, int]:
 
 # ---------------------------------------------------------------------------------------------
 # deterministic serialization
-
-
-def _split_predicate(iri: str) -> tuple[str, str]:
-    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
-    return iri[:cut], iri[cut:]
-
-
-def write_rdfxml(g: Graph, path: Path) -> None:
-    """Flat, sorted RDF/XML (one rdf:Description per subject, properties sorted).
-
-    rdflib's RDF/XML serializers iterate subjects in set order, which changes from run to run;
-    this writer gives byte-identical output for the same graph.
-    """
-    from xml.sax.saxutils import escape, quoteattr
-
-    prefixes = {iri: prefix for prefix, iri in ns.VOCAB_PREFIXES.items()}
-    ns_used: dict[str, str] = {}
-    body: list[str] = []
-
-    def qname(iri: str) -> str:
-        space, local = _split_predicate(iri)
-        if space not in ns_used:
-            ns_used[space] = prefixes.get(space) or f"ns{len(ns_used) + 1}"
-        return f"{ns_used[space]}:{local}"
-
-    def node_attr(node) -> str:
-        if isinstance(node, BNode):
-            return f"rdf:nodeID={quoteattr(str(node))}"
-        return f"rdf:about={quoteattr(str(node))}"
-
-    subjects = sorted(set(g.subjects()), key=lambda n: (isinstance(n, BNode), str(n)))
-    for subj in subjects:
-        body.append(f"  <rdf:Description {node_attr(subj)}>")
-        for p, o in sorted(g.predicate_objects(subj), key=lambda po: (str(po[0]), po[1].n3())):
-            tag = qname(str(p))
-            if isinstance(o, Literal):
-                attrs = ""
-                if o.language:
-                    attrs = f" xml:lang={quoteattr(o.language)}"
-                elif o.datatype:
-                    attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
-                body.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
-            elif isinstance(o, BNode):
-                body.append(f"    <{tag} rdf:nodeID={quoteattr(str(o))}/>")
-            else:
-                body.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
-        body.append("  </rdf:Description>")
-    ns_used.setdefault(ns.VOCAB_PREFIXES["rdf"], "rdf")
-    decls = "".join(f"\n    xmlns:{prefix}={quoteattr(space)}" for space, prefix in sorted(ns_used.items(), key=lambda kv: kv[1]))
-    text = '<?xml version="1.0" encoding="utf-8"?>\n' + f"<rdf:RDF{decls}>\n" + "\n".join(body) + "\n</rdf:RDF>\n"
-    path.write_text(text, encoding="utf-8")
 
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
