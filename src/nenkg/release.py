@@ -7,7 +7,9 @@ Release files (all under ``ontology/``):
                       ``oboInOwl:is_inferred true``)
 * ``nenkg.ttl``, ``nenkg.jsonld`` (+ ``context.jsonld``), ``nenkg.nt``: the same graph
 * ``nenkg-full.owl``  the same content under its own ontology IRI (ODK naming)
-* ``nenkg-base.owl``  own axioms only, as asserted; external entities only declared
+* ``nenkg-base.owl``  the OBO base file: own axioms plus the reasoner's classification of the
+                      NENKG classes (inferred edges between two NENKG classes, marked as in
+                      ``nenkg.owl``); external entities declared with their labels only
 * ``catalog-v001.xml`` relative paths for Protégé
 * ``mappings/nenkg.sssom.tsv`` every cross-reference as an SSSOM mapping, and every deliberate
                       non-mapping of ``src/mappings/no-term-found.tsv`` as a
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import namespaces as ns
 from .check import check_graph, refuse_on_errors
@@ -294,8 +296,13 @@ def write_sssom(ss: SourceSet, path: Path, declined: list[NoTermFound] | None = 
 # the build
 
 
-def add_inferred(g: Graph, result: ReasonerResult) -> None:
+def add_inferred(g: Graph, result: ReasonerResult, *, own_only: bool = False) -> None:
+    """Add the reasoner's subclass edges, each marked ``oboInOwl:is_inferred true``; with
+    ``own_only`` just the edges between two NENKG classes (the base file's classification)."""
+    own = ns.ENTITY_PREFIXES["NENKG"]
     for sub, sup in result.inferred_edges:
+        if own_only and not (sub.startswith(own) and sup.startswith(own)):
+            continue
         s, o = URIRef(sub), URIRef(sup)
         g.add((s, RDFS.subClassOf, o))
         ax = BNode("inferred" + _digest(sub, sup))
@@ -304,6 +311,33 @@ def add_inferred(g: Graph, result: ReasonerResult) -> None:
         g.add((ax, OWL.annotatedProperty, RDFS.subClassOf))
         g.add((ax, OWL.annotatedTarget, o))
         g.add((ax, ns.OBOINOWL.is_inferred, Literal("true")))
+
+
+def label_externals(base: Graph, main: Graph) -> None:
+    """Give each external entity the base file mentions as a subject (its declaration, or a
+    NENKG annotation on it such as the record value of a PATO quality) its label from the main
+    graph: ROBOT ``report`` and the QC call a term without a label an ERROR (missing_label)."""
+    own = ns.ENTITY_PREFIXES["NENKG"]
+    for s in sorted({s for s in base.subjects() if isinstance(s, URIRef)}):
+        if str(s).startswith(own) or (s, RDF.type, OWL.Ontology) in base or base.value(s, RDFS.label):
+            continue
+        for label in main.objects(s, RDFS.label):
+            base.add((s, RDFS.label, label))
+
+
+def decimals_with_fraction(g: Graph) -> None:
+    """Rewrite each ``xsd:decimal`` literal with a fractional part (``"3"`` becomes ``"3.0"``):
+    the OWL API reads ``"3"^^xsd:decimal`` as an integer when it converts the file."""
+    from decimal import Decimal
+
+    for s, p, o in list(g):
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            text = format(Decimal(str(o)), "f")
+            if "." not in text:
+                text += ".0"
+            if text != str(o):
+                g.remove((s, p, o))
+                g.add((s, p, Literal(text, datatype=XSD.decimal)))
 
 
 def _digest(*parts: str) -> str:
@@ -341,13 +375,17 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     main = compile_graph(ss, ontology_iri=main_iri, version_iri=main_viri)
     base_iri, base_viri = ns.ontology_iris(version, "nenkg-base.owl")
     base = compile_graph(ss, ontology_iri=base_iri, version_iri=base_viri, include_external=False,
-                         title_suffix=" (base: own axioms only)")
+                         title_suffix=" (base: own axioms and their classification)")
 
     result = reason(main) if reasoner else ReasonerResult([], [])
     if result.unsatisfiable:
         names = "; ".join(label_of(ss, iri) for iri in result.unsatisfiable)
         raise LogicalError(f"{len(result.unsatisfiable)} unsatisfiable class(es): {names}")
     add_inferred(main, result)
+    add_inferred(base, result, own_only=True)
+    label_externals(base, main)
+    for g in (main, base):
+        decimals_with_fraction(g)
     refuse_on_errors(check_graph(main))
     full_iri, full_viri = ns.ontology_iris(version, "nenkg-full.owl")
     full = _rename_ontology(main, main_iri, full_iri, full_viri)
