@@ -49,6 +49,7 @@ class _Writer:
         self.nested: set[BNode] = set()
         self.lists: dict[BNode, list] = {}
         self.home: dict[BNode, tuple] = {}
+        self.roots: set[BNode] = set()  # blank nodes on a cycle, written at the top level
         self.lines: list[str] = []
         self._signatures: dict = {}
 
@@ -102,7 +103,8 @@ class _Writer:
         while stack:
             node = stack.pop()
             for p, o in self.g.predicate_objects(node):
-                if isinstance(o, BNode) and self.home.get(o) == (node, p) and o not in self.nested:
+                if (isinstance(o, BNode) and self.home.get(o) == (node, p) and o not in self.nested
+                        and o not in self.roots):
                     self.nested.add(o)
                     items = self.as_list(o)
                     if items is not None:
@@ -185,9 +187,11 @@ class _Writer:
         self.choose_homes()
         self.plan(named + free)
         # blank nodes left over sit on cycles of single references: written on their own
-        rest = sorted({s for s in g.subjects() if isinstance(s, BNode)} - self.nested - set(free), key=str)
-        self.plan(rest)
-        free += [b for b in rest if b not in self.nested]
+        for b in sorted({s for s in g.subjects() if isinstance(s, BNode)} - self.nested - set(free), key=str):
+            if b not in self.nested:
+                self.roots.add(b)
+                free.append(b)
+                self.plan([b])
         # axiom annotations follow the entity they annotate
         axioms: dict = {}
         others = []
