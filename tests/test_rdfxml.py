@@ -117,9 +117,8 @@ def test_oak_pronto_adapter_reads_the_committed_release(name):
     """OAK (``oaklib``) is not in the test extra: it brings some 150 packages (linkml, pandas,
     sphinx, openai ...). Where it is installed, its pronto adapter reads the release files."""
     pytest.importorskip("oaklib")
-    from oaklib import get_adapter
-
     from conftest import ROOT
+    from oaklib import get_adapter
 
     adapter = get_adapter(f"pronto:{ROOT / 'ontology' / name}")
     net, nen = ns.expand("NENKG:0000002"), ns.expand("NENKG:0000001")

@@ -147,6 +147,7 @@ def test_every_entity_of_the_base_file_has_a_label(graphs):
 def test_decimals_have_a_fractional_part_in_every_release_file(built, graphs):
     """The OWL API turns "3"^^xsd:decimal into an integer: write "3.0"."""
     import re
+
     from rdflib.namespace import XSD
 
     for name, g in graphs.items():
@@ -171,7 +172,7 @@ def test_base_file_passes_the_project_qc(built):
 
     proc = subprocess.run([sys.executable, "-m", "nenkg.cli.main", "--root", str(built), "check",
                            str(built / "ontology" / "nenkg-base.owl")],
-                          capture_output=True, text=True, timeout=300, env={**os.environ})
+                          check=False, capture_output=True, text=True, timeout=300, env={**os.environ})
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     assert "nenkg check: 0 ERROR" in proc.stdout + proc.stderr
 
