@@ -13,6 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+def generate_records(path: Path, n: int, seed: int = 7) -> Path:
+    """Write ``n`` synthetic tumour records (CSV) with the benchmark generator, reproducibly."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_records.py"), str(n), str(path), "--seed", str(seed)],
+                   check=True)
+    return path
+
+
 def copy_project(dest: Path) -> Path:
     """A minimal project copy (sources only) that `nenkg build` can run in."""
     shutil.copytree(ROOT / "ontology" / "src", dest / "ontology" / "src")

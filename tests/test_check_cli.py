@@ -70,7 +70,7 @@ def test_build_refuses_a_release_with_a_qc_error(tmp_path):
     twin = GOOD + textwrap.indent(textwrap.dedent(
         """\
         - id: NENKG:0000004
-          label: Fixture neoplasm
+          label: fixture neoplasm
           definition: A fixture neoplasm that repeats the label of another term.
           definition_sources: [rindi2018]
           subclass_of: [NENKG:0000001]

@@ -22,3 +22,11 @@ def test_ci_runs_the_readme_test_command_verbatim():
     test_command = next(c for c in readme_commands() if c.endswith("python -m pytest"))
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
+
+
+def test_ci_requires_the_browser_tests():
+    """Elsewhere the browser tests skip without Chromium; in CI (which installs it) they must run."""
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    test_command = next(c for c in readme_commands() if c.endswith("python -m pytest"))
+    assert "export NENKG_REQUIRE_BROWSER=1" in lines
+    assert lines.index("export NENKG_REQUIRE_BROWSER=1") < lines.index(test_command)

@@ -111,3 +111,13 @@ def test_ontology_sources_and_release_have_no_violation(release_graph):
     for graph in (source_graph(ROOT), release_graph):
         report = run_shapes(graph, SHAPES)
         assert report.at("ERROR") == [], report.at("ERROR")
+
+
+def test_nested_node_failure_is_one_finding():
+    """pySHACL nests the failing sh:node check under its sh:result (sh:detail); only the
+    top-level result is a finding, so an undeclared synonym type is reported once."""
+    graph = Graph().parse(FIXTURES / "SynonymTypeValueShape.fail.ttl")
+    results = validate_graph(graph, SHAPES)
+    assert len(set(results.subjects(RDF.type, SH.ValidationResult))) > 1  # the nested detail is there
+    findings = run_shapes(graph, SHAPES).findings
+    assert [(f.level, f.check) for f in findings] == [("ERROR", "SynonymTypeValueShape")], findings

@@ -1,6 +1,6 @@
 """The WHO 5th-edition entity table of ``ontology/README.md`` holds in the freshly built release:
 every row names a class with that label, below the stated class (inferred hierarchy), with the
-stated ICD-O-3 code (its own, or the nearest ancestor's, as ``nenkg classify`` reports it); a row
+stated ICD-O-3 codes (its own, or, if none, those of its nearest ancestors that have any); a row
 without a class says why."""
 
 from __future__ import annotations

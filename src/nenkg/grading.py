@@ -187,6 +187,7 @@ class Knowledge:
             )
             for s in sorted(graph.subjects(RDF.type, SCHEME))
         ]
+        self._schemes_by_site: dict[frozenset, GradingScheme | None] = {}
         self.columns = {str(c): p for p, c in graph.subject_objects(P["csv_column"])}
         self._column_of = {p: c for c, p in self.columns.items()}
         self.definitions = {
@@ -279,12 +280,15 @@ class Knowledge:
         """The grading scheme of a site: among the schemes whose site scope holds the site (or a
         site it is part of), the one scoped most narrowly (a salivary gland is head and neck,
         not digestive system, if the anatomy counts it in both)."""
+        if site_closure in self._schemes_by_site:
+            return self._schemes_by_site[site_closure]
         best, depth = None, -1
         for scheme in self.schemes:
             for site in scheme.sites & site_closure:
                 d = len(self.ancestors(site))
                 if d > depth or (d == depth and best is not None and str(scheme.iri) < str(best.iri)):
                     best, depth = scheme, d
+        self._schemes_by_site[site_closure] = best
         return best
 
     # -- realisation -------------------------------------------------------------------------------

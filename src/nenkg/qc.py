@@ -22,8 +22,9 @@ from rdflib import Graph
 
 from .errors import NenkgError
 from .report import LEVELS, Finding, Report, shorten_iri
+from .resources import qc_dir
 
-QC_DIR = Path(__file__).resolve().parents[2] / "queries" / "qc"
+QC_DIR = qc_dir()
 HEADER_KEYS = ("title", "level", "problem", "principle", "fix")
 _FILE_NAME = re.compile(r"^(error|warn|info)-([a-z0-9_-]+)\.rq$")
 _HEADER_LINE = re.compile(r"^#\s*(\w+):\s*(.*)$")

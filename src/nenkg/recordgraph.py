@@ -1,6 +1,8 @@
 """Tumour records as an RDF graph for a store: what each record says, and what the classifier
-concluded. Every input row comes out in the graph (as a tumour record with its outcome message)
-and in the counts, classified or rejected; rejected rows carry the reason and no class."""
+concluded. Every input row comes out in the graph and in the counts, classified or rejected: a
+classified row as a tumour record (NENKG:0004005) with its fields and outcome, a rejected row as a
+rejected tumour record (NENKG:0004013) with its identifier and the reason, so the tumour record
+shapes of shapes/records/ hold for every record the graph contains."""
 
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ from .store import RECORDS_GRAPH_BASE
 
 N = ns.ENTITY_PREFIXES["NENKG"]
 RECORD_CLASS = URIRef(N + "0004005")
+#: a row that could not be read as a tumour record: a class of its own, so the tumour record
+#: shapes (shapes/records/) do not target it
+REJECTED_RECORD_CLASS = URIRef(N + "0004013")
 RECORD_ID = URIRef(N + "0004030")
 CLASSIFIED_AS = URIRef(N + "0004045")
 HAS_GRADE = URIRef(N + "0004046")
@@ -111,8 +116,9 @@ def _outcome_po(o: Outcome) -> str:
     return "".join(parts)
 
 
-def _record_head(s: str, record_id: str) -> str:
-    return f"{s} {RDF.type.n3()} {RECORD_CLASS.n3()} .\n{s} {RECORD_ID.n3()} {_literal(record_id)} .\n"
+def _record_head(s: str, record_id: str, rejected: bool = False) -> str:
+    cls = REJECTED_RECORD_CLASS if rejected else RECORD_CLASS
+    return f"{s} {RDF.type.n3()} {cls.n3()} .\n{s} {RECORD_ID.n3()} {_literal(record_id)} .\n"
 
 
 class _Lines:
@@ -164,7 +170,7 @@ def _any_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
         for res in per_record_results(rows(fh), reader, Classifier(knowledge)):
             raw = raws.pop(res.row, None) or {}
             s = record_iri(res.record_id).n3()
-            lines.add(_record_head(s, res.record_id))
+            lines.add(_record_head(s, res.record_id, res.rejection is not None))
             if res.rejection is not None:
                 lines.end_record(s, counts.reject(path, res))
                 continue
@@ -207,7 +213,7 @@ def _csv_graph(path: Path, out: TextIO, knowledge: Knowledge, reader: RecordRead
             number, raw, _ = next(raws)
             assert number == res.row, (number, res.row)
             s = record_iri(res.record_id).n3()
-            ntriples.add(_record_head(s, res.record_id))
+            ntriples.add(_record_head(s, res.record_id, res.rejection is not None))
             if res.rejection is not None:
                 ntriples.end_record(s, counts.reject(path, res))
                 continue

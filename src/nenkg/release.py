@@ -30,6 +30,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -364,10 +365,14 @@ def label_of(ss: SourceSet, iri: str) -> str:
     return f"{curie} '{term.data['label']}' ({term.loc})" if term else iri
 
 
-def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildReport:
-    """Build the release from ``root/ontology/src`` into ``root/ontology``."""
+def build(root: Path, *, write: bool = True, reasoner: bool = True,
+          progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Build the release from ``root/ontology/src`` into ``root/ontology``; ``progress`` (if
+    given) is called with the name of each phase as it starts."""
     start = time.perf_counter()
     root = Path(root)
+    phase = progress or (lambda name: None)
+    phase("compiling the sources")
     ss = read_sources(root / "ontology" / "src")
     declined = read_declined(ss)
     version = ss.version
@@ -377,6 +382,8 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     base = compile_graph(ss, ontology_iri=base_iri, version_iri=base_viri, include_external=False,
                          title_suffix=" (base: own axioms and their classification)")
 
+    if reasoner:
+        phase("reasoning with HermiT")
     result = reason(main) if reasoner else ReasonerResult([], [])
     if result.unsatisfiable:
         names = "; ".join(label_of(ss, iri) for iri in result.unsatisfiable)
@@ -386,6 +393,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     label_externals(base, main)
     for g in (main, base):
         decimals_with_fraction(g)
+    phase("running the quality gate")
     refuse_on_errors(check_graph(main))
     full_iri, full_viri = ns.ontology_iris(version, "nenkg-full.owl")
     full = _rename_ontology(main, main_iri, full_iri, full_viri)
@@ -395,6 +403,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True) -> BuildRepo
     own = {c for c in classes if str(c).startswith(ns.ENTITY_PREFIXES["NENKG"])}
     written: list[str] = []
     if write:
+        phase("writing the release files")
         out_dir = root / "ontology"
         tmp = Path(tempfile.mkdtemp(prefix=".release-", dir=out_dir))
         try:

@@ -24,8 +24,9 @@ from rdflib.term import Node
 from . import namespaces as ns
 from .errors import NenkgError
 from .report import Finding, Report, shorten_iri
+from .resources import shapes_dir
 
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+SHAPES_DIR = shapes_dir()
 SHAPES_NS = "https://w3id.org/nenkg/shapes#"
 SEVERITY_LEVEL = {SH.Violation: "ERROR", SH.Warning: "WARN", SH.Info: "INFO"}
 _REGEX_SPECIAL = re.compile(r"([.?*+^$()\[\]{}|\\])")
@@ -101,4 +102,11 @@ def run_shapes(graph: Graph, shapes: Graph | None = None) -> Report:
     """Validate ``graph`` with the shapes (default: ``shapes/*.ttl``) and report every result."""
     shapes = shapes if shapes is not None else load_shapes()
     results = validate_graph(graph, shapes)
-    return Report([_finding(results, r, shapes) for r in results.subjects(RDF.type, SH.ValidationResult)])
+    return Report([_finding(results, r, shapes) for r in top_level_results(results)])
+
+
+def top_level_results(results: Graph) -> list[Node]:
+    """The ``sh:result`` entries of the validation report. pySHACL also types the results of a
+    nested ``sh:node`` check (linked by ``sh:detail``) as ``sh:ValidationResult``; they explain
+    their top-level result and are not counted as findings of their own."""
+    return [r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)]

@@ -26,14 +26,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from typing import Union
 
 import pyoxigraph as ox
 
 from . import namespaces as ns
 from .errors import NenkgError
+from .httpauth import build_opener, split_credentials
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 
@@ -110,7 +112,7 @@ class QueryResult:
 
 def _syntax_error(exc: Exception, source: str = "query") -> QuerySyntaxError:
     text = str(exc)
-    m = re.search(r"error at (\d+):(\d+): ?(.*)", text, re.S)
+    m = re.search(r"error at (\d+):(\d+): ?(.*)", text, re.DOTALL)
     if m:
         return QuerySyntaxError(m.group(3).strip() or text, int(m.group(1)), int(m.group(2)), source)
     return QuerySyntaxError(text, source=source)
@@ -196,7 +198,7 @@ class Store(ABC):
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -237,15 +239,19 @@ class EmbeddedStore(Store):
         bound = bind_values(text, bindings or {})
 
         def work() -> QueryResult:
+            res = None
             try:
                 res = self.ox.query(bound, use_default_graph_as_union=True)
+                return _from_oxigraph(res)  # solutions are computed (and SERVICE called) while read
             except SyntaxError as exc:
                 if bound is not text:
                     query_kind(text)  # report the error where it is in the query as written
                 raise _syntax_error(exc) from None
             except OSError as exc:
-                raise StoreError(f"query failed: {exc}") from None
-            return _from_oxigraph(res)
+                message = f"query failed: {exc}"
+            # drop Oxigraph's solutions in the thread that made them (they cannot be sent to another)
+            res = None
+            raise StoreError(message)
 
         return _run_with_timeout(work, timeout)
 
@@ -404,7 +410,7 @@ def from_rdflib(term) -> Term | None:
 # --- remote server ---------------------------------------------------------------------------
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.DOTALL)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -488,7 +494,9 @@ class RemoteStore(Store):
 
     ``endpoint`` is the query URL. The Graph Store URL defaults to Oxigraph's layout (``/query``
     -> ``/store``); give ``graph_store`` for other servers (Fuseki ``/ds/data``, GraphDB
-    ``/repositories/ID/rdf-graphs/service``). Queries name the NENKG graphs as the default graph
+    ``/repositories/ID/rdf-graphs/service``, Virtuoso ``/sparql-graph-crud-auth``). A user name and
+    password in either URL (``http://USER:PASSWORD@HOST/...``) or in ``~/.netrc`` answer the
+    server's Basic or Digest challenge (:mod:`.httpauth`). Queries name the NENKG graphs as the default graph
     (``default-graph-uri``), so the server needs no union-default-graph setting.
     """
 
@@ -497,26 +505,43 @@ class RemoteStore(Store):
     def __init__(self, endpoint: str, graph_store: str | None = None, timeout: float = 60.0):
         parts = urllib.parse.urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise StoreError(f"{endpoint!r} is not an http(s) URL of a SPARQL endpoint")
-        self.endpoint = endpoint
+            raise StoreError(f"{split_credentials(endpoint)[0]!r} is not an http(s) URL of a SPARQL endpoint")
         if graph_store is None:
             path = parts.path
             path = path[: -len("/query")] + "/store" if path.endswith("/query") else path.rstrip("/") + "/store"
             graph_store = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-        self.graph_store = graph_store
+        # credentials from the URLs or ~/.netrc, answered to Basic or Digest challenges (Virtuoso, GraphDB)
+        (self.endpoint, self.graph_store), self._opener, self._auth = build_opener([endpoint, graph_store])
         self.timeout = timeout
         self._graphs: list[str] | None = None
 
     # HTTP
     def _request(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
                  headers: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, bytes, str]:
+        # a server that challenges for credentials may answer 401 and close the connection before it
+        # has read an upload (Virtuoso): the challenge is answered on the next try
+        tries = 3 if self._auth and isinstance(body, bytes) else 1
+        for attempt in range(tries):
+            try:
+                return self._request_once(method, url, body, headers, timeout)
+            except StoreError as exc:
+                if attempt + 1 == tries or not ("Broken pipe" in str(exc) or "reset" in str(exc)):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _request_once(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
+                      headers: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, bytes, str]:
         req = urllib.request.Request(url, data=body, method=method, headers=headers or {})  # type: ignore[arg-type]
         try:
-            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:  # noqa: S310 - http(s) checked above
+            with self._opener.open(req, timeout=timeout or self.timeout) as resp:
                 return resp.status, resp.read(), resp.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()
-            raise StoreError(f"{method} {url.split('?')[0]}: the server answered {exc.code} {exc.reason}"
+            hint = ""
+            if exc.code == 401:
+                hint = (" (wrong or missing user name and password: give them in the URL, http://USER:PASSWORD@HOST/..., "
+                        "or in ~/.netrc)")
+            raise StoreError(f"{method} {url.split('?')[0]}: the server answered {exc.code} {exc.reason}{hint}"
                              + (f": {detail[:500]}" if detail else "")) from None
         except TimeoutError:
             raise QueryTimeout(timeout or self.timeout) from None
@@ -538,13 +563,13 @@ class RemoteStore(Store):
         return self._query(bind_values(text, bindings or {}), kind, self._nenkg_graphs(), timeout)
 
     def _query(self, text: str, kind: str, default_graphs: list[str], timeout: float | None = None) -> QueryResult:
-        # the NENKG graphs make the default graph, and stay reachable by name for GRAPH patterns
-        params = urllib.parse.urlencode([("default-graph-uri", g) for g in default_graphs]
-                                        + [("named-graph-uri", g) for g in default_graphs])
-        url = self.endpoint + ("&" if "?" in self.endpoint else "?") + params if params else self.endpoint
+        # the NENKG graphs make the default graph, and stay reachable by name for GRAPH patterns.
+        # A form POST is the one request every server reads (Virtuoso 7 ignores a sparql-query body).
+        form = urllib.parse.urlencode([("query", text)] + [("default-graph-uri", g) for g in default_graphs]
+                                      + [("named-graph-uri", g) for g in default_graphs])
         accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
-        _, body, ctype = self._request("POST", url, text.encode("utf-8"),
-                                       {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+        _, body, ctype = self._request("POST", self.endpoint, form.encode("utf-8"),
+                                       {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
                                        timeout)
         if kind == "graph":
             try:
@@ -565,6 +590,8 @@ class RemoteStore(Store):
 
     def graphs(self) -> list[str]:
         res = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "select", [])
+        if any(t is None for (t,) in res.rows):  # Virtuoso matches no graph to an empty pattern
+            res = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "select", [])
         return sorted(t.value for (t,) in res.rows if isinstance(t, ox.NamedNode))
 
     def _gsp_url(self, graph: str) -> str:
@@ -573,11 +600,26 @@ class RemoteStore(Store):
     def load_file(self, path: Path | str, graph: str, replace: bool = True) -> None:
         fmt = rdf_format(path)
         size = Path(path).stat().st_size
+        if self._auth:
+            self._check_credentials(self._gsp_url(graph))
         with open(path, "rb") as fh:
-            self._request("PUT" if replace else "POST", self._gsp_url(graph), fh,  # type: ignore[arg-type]
+            # an authentication challenge makes the client send the body again: then it must be bytes
+            body = fh.read() if self._auth else fh
+            self._request("PUT" if replace else "POST", self._gsp_url(graph), body,  # type: ignore[arg-type]
                           {"Content-Type": MEDIA_TYPES.get(fmt, "application/n-triples"), "Content-Length": str(size)},
                           timeout=max(self.timeout, 600.0))
         self._graphs = None
+
+    def _check_credentials(self, url: str) -> None:
+        """A body-less request first, so that wrong credentials give the server's 401 (some servers,
+        Virtuoso among them, close the connection on an unauthorized upload before it is sent)."""
+        try:
+            self._request("HEAD", url)
+        except StoreError as exc:
+            if " 401 " in str(exc):
+                raise
+        except QueryTimeout:
+            pass
 
     def drop_graph(self, graph: str) -> None:
         if graph in self.graphs():

@@ -6,10 +6,22 @@ import argparse
 import sys
 
 from ..errors import LogicalError, QualityError
+from .options import add_command
+from .progress import Progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="compile the sources, reason with HermiT and write the release files")
+    p = add_command(
+        sub, "build", help="compile the sources, reason with HermiT and write the release files",
+        description="Compile ontology/src, reason with HermiT (consistency, unsatisfiable classes, inferred "
+                    "hierarchy),\nrun the quality gate of `nenkg check` and write the release files under "
+                    "ontology/ atomically:\nnothing is written if any step fails. Needs a Java runtime.",
+        examples="nenkg build            # write the release\nnenkg build --dry-run  # check only, write nothing",
+        exit_codes="0  built (and written unless --dry-run)\n"
+                   "1  a logical or quality check failed (inconsistent ontology, unsatisfiable class,\n"
+                   "   QC ERROR or SHACL violation); nothing written\n"
+                   "2  bad input or a runtime error (YAML syntax, unknown key or prefix, undeclared term,\n"
+                   "   malformed CURIE, missing Java); nothing written")
     p.add_argument("--dry-run", action="store_true", help="compile and reason, write nothing")
     p.set_defaults(func=run)
 
@@ -17,15 +29,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..release import build  # imported here: the reasoner and pyshacl are slow to import
 
+    progress = Progress("nenkg build")
     try:
-        report = build(args.root, write=not args.dry_run)
+        report = build(args.root, write=not args.dry_run, progress=progress)
     except LogicalError as exc:
+        progress.clear()
         print(f"nenkg build: logical check failed: {exc}; nothing written", file=sys.stderr)
         return exc.exit_code
     except QualityError as exc:
+        progress.clear()
         print(f"nenkg build: quality gate failed, nothing written. {exc}", file=sys.stderr)
         print("run `nenkg check` for the full report", file=sys.stderr)
         return exc.exit_code
+    finally:
+        progress.clear()
     print(report.summary())
     if report.written:
         print(f"wrote {len(report.written)} files under {args.root / 'ontology'}")

@@ -5,16 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ..report import LEVELS, Finding, Report
+from .options import add_command, existing_file
 
 COLUMNS = ("level", "check", "entity", "property", "value", "origin", "message")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="run the QC queries and SHACL shapes; exit 1 on an ERROR or a violation")
-    p.add_argument("path", nargs="?", type=Path,
+    p = add_command(
+        sub, "check", help="run the QC queries and SHACL shapes; exit 1 on an ERROR or a violation",
+        description="Run the QC queries of queries/qc/ and the SHACL shapes of shapes/ over the sources "
+                    "(compiled\nwithout reasoning) or over a release file, and list the findings by level "
+                    "(ERROR, WARN, INFO)\nwith the fix for each check; a one-line summary goes to stderr.",
+        examples="nenkg check                                   # the sources\n"
+                 "nenkg check ontology/nenkg.owl --format json  # a release file, for machines",
+        exit_codes="0  no ERROR and no SHACL violation (WARN and INFO may remain)\n"
+                   "1  at least one ERROR or violation\n"
+                   "2  the check could not run (missing file, parse error with file and line, invalid option)")
+    p.add_argument("path", nargs="?", type=existing_file,
                    help="a release file (.owl, .ttl, .nt, .jsonld); default: the sources compiled without reasoning")
     p.add_argument("--format", choices=("table", "tsv", "json"), default="table",
                    help="table (for people, the default), tsv or json (for machines)")

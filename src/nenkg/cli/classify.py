@@ -18,17 +18,32 @@ from ..errors import NenkgError
 from ..grading import Classifier, Outcome, load_knowledge
 from ..fastpath import FastClassifier, Result, csv_field, per_record_results, result_row
 from ..records import OUTPUT_COLUMNS, RecordReader, _csv_rows, _jsonl_rows, rdf_rows, reading, record_iri, sniff
+from .options import add_command, existing_file, input_file, positive_int
 
 RDF_SUFFIXES = (".ttl", ".nt", ".rdf", ".jsonld")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("classify", help="classify tumour records (CSV or JSON Lines) into WHO categories and grades")
-    p.add_argument("input", help="records file (.csv, .jsonl) or - for standard input")
+    p = add_command(
+        sub, "classify", help="classify tumour records (CSV, JSON Lines or RDF) into WHO categories and grades",
+        description="Classify tumour records into WHO categories and grades. Input: CSV or JSON Lines with the\n"
+                    "record columns (record_id, primary_site, differentiation, ki67_percent, mitoses_per_2mm2,\n"
+                    "necrosis, cytology, ne_component_percent, hormone_syndrome, gastric_background,\n"
+                    "hereditary_syndrome, size_mm, metastatic_sites, age, sex), or RDF in the record vocabulary.\n"
+                    "Sites, syndromes and backgrounds take a CURIE or any label or synonym (ileum, ZES, MEN1).\n"
+                    "Every record comes out classified (with the criteria that decided) or rejected (with its\n"
+                    "row and reason); the counts go to stderr.",
+        examples="nenkg classify examples/records.csv                      # CSV to standard output\n"
+                 "nenkg classify examples/records.jsonl -o classified.jsonl\n"
+                 "nenkg classify - --format ttl < examples/records.csv     # from standard input",
+        exit_codes="0  every record classified\n"
+                   "1  at least one record rejected (listed in the output with its reason)\n"
+                   "2  the input could not be read (missing file, not CSV/JSONL/RDF, not UTF-8) or an invalid option")
+    p.add_argument("input", type=input_file, help="records file (.csv, .jsonl, or RDF: .ttl, .nt, .rdf, .jsonld) or - for standard input")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--format", choices=("csv", "jsonl", "ttl"), help="output format (default: from the output name, else csv)")
-    p.add_argument("--ontology", type=Path, help="release file with the criteria (default: ontology/nenkg.owl)")
-    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+    p.add_argument("--ontology", type=existing_file, help="release file with the criteria (default: ontology/nenkg.owl)")
+    p.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
                    help="worker processes for CSV to CSV (default: 2 or the number of CPUs if fewer)")
     p.add_argument("--per-record", action="store_true",
                    help="classify CSV one record at a time (the reference path) instead of in batches")

@@ -34,6 +34,7 @@ from starlette.routing import Route
 from .. import namespaces as ns
 from ..store import bind_values
 from .sparql import (
+    FORMAT_PARAMS,
     RDF_ALIASES,
     RDF_FORMATS,
     negotiate,
@@ -195,6 +196,8 @@ class NenkgApp:
     async def sparql(self, request: Request) -> Response:
         limit = self.settings.max_request_bytes
         params = dict(request.query_params)
+        # format / output / results values, each possibly repeated, in the order given
+        formats = [v for k, v in request.query_params.multi_items() if k in FORMAT_PARAMS]
         query: str | None = params.get("query")
         if "update" in params:
             return self.error(request, 403, "updates are not allowed: this endpoint is read-only")
@@ -215,6 +218,8 @@ class NenkgApp:
                 if "update" in form:
                     return self.error(request, 403, "updates are not allowed: this endpoint is read-only")
                 params.update({k: v[0] for k, v in form.items()})
+                formats += [v for k, v in urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+                            if k in FORMAT_PARAMS]
                 query = params.get("query")
             elif ctype == "application/sparql-query":
                 try:
@@ -238,7 +243,7 @@ class NenkgApp:
         if why:
             return self.error(request, 403, why)
         request_data = {"query": query, "accept": parse_accept(request.headers.get("accept")),
-                        "format": params.get("format") or None, "max_rows": self.settings.max_rows}
+                        "formats": [f for f in formats if f.strip()], "max_rows": self.settings.max_rows}
         timeout = self.settings.timeout
         try:
             answer = await anyio.to_thread.run_sync(self.pool.run, request_data, timeout)

@@ -25,15 +25,27 @@ RESULT_FORMATS = {
 }
 #: Media types accepted for them (besides the canonical ones above).
 RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+#: Further names a ``format`` / ``output`` / ``results`` parameter may give them.
+RESULT_PARAM_ALIASES = {"srj": "json", "srx": "xml", "sparql-results+json": "json", "sparql-results+xml": "xml",
+                        "text/comma-separated-values": "csv"}
 #: RDF formats of CONSTRUCT, DESCRIBE and term descriptions: short name -> (media type, format).
 RDF_FORMATS = {
     "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
     "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
     "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    # Turtle is valid N3: an N3 request is answered in Turtle, labelled as asked
+    "n3": ("text/n3", ox.RdfFormat.TURTLE),
 }
 RDF_ALIASES = {"ttl": "turtle", "nt": "ntriples", "rdf": "rdfxml", "xml": "rdfxml", "owl": "rdfxml",
                "json-ld": "jsonld", "text/plain": "ntriples", "application/json": "jsonld"}
+#: Further names a ``format`` / ``output`` / ``results`` parameter may give them.
+RDF_PARAM_ALIASES = {"json": "jsonld", "n-triples": "ntriples", "rdf+xml": "rdfxml", "rdf/xml": "rdfxml",
+                     "application/xml": "rdfxml", "text/xml": "rdfxml", "application/x-turtle": "turtle",
+                     "application/turtle": "turtle", "text/rdf+n3": "n3", "application/n3": "n3",
+                     "application/x-json+ld": "jsonld"}
+#: Request parameters that may name the output format (as SPARQLWrapper, Virtuoso and Fuseki use them).
+FORMAT_PARAMS = ("format", "output", "results")
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
@@ -165,7 +177,7 @@ def serialize_triples(triples: list[ox.Triple], fmt: str) -> bytes:
 
 def execute(store: ox.Store, request: dict) -> Answer:
     """Runs one query in a worker process. ``request``: query, accept (ranked media ranges),
-    format (a short name or None), max_rows, deadline (epoch seconds). The answer header has
+    formats (``format`` / ``output`` / ``results`` values in request order), max_rows, deadline (epoch seconds). The answer header has
     status, media type, kind, rows and truncated."""
     text, max_rows, deadline = request["query"], int(request["max_rows"]), float(request["deadline"])
     try:
@@ -176,7 +188,7 @@ def execute(store: ox.Store, request: dict) -> Answer:
     except OSError as exc:
         return Answer({"status": 500, "error": f"the query failed: {exc}"})
     kind = "ask" if isinstance(res, ox.QueryBoolean) else "graph" if isinstance(res, ox.QueryTriples) else "select"
-    fmt = choose_format(kind, request.get("accept") or ["*/*"], request.get("format"))
+    fmt = choose_format(kind, request.get("accept") or ["*/*"], request.get("formats") or request.get("format"))
     if fmt is None:
         offered = ", ".join(m for m, _ in RDF_FORMATS.values()) if kind == "graph" else ", ".join(RESULT_FORMATS.values())
         return Answer({"status": 406, "error": f"cannot answer this {kind} query in the accepted media types; use one of {offered}"})
@@ -206,13 +218,42 @@ def execute(store: ox.Store, request: dict) -> Answer:
     return Answer({"status": 200, "media": media, "kind": kind, "rows": count, "truncated": truncated}, body)
 
 
-def choose_format(kind: str, accept: list[str], fmt: str | None) -> str | None:
-    """The short name of the output format: the ``format`` parameter wins over Accept."""
+def format_name(kind: str, value: str) -> str | None:
+    """The short output format a ``format`` / ``output`` / ``results`` value names for a query
+    of this kind (``select``, ``ask`` or ``graph``), or None if it names none of them.
+
+    >>> format_name("select", "text/tab-separated-values"), format_name("graph", "xml")
+    ('tsv', 'rdfxml')
+    >>> format_name("graph", "tsv") is None
+    True
+    """
+    # a "+" typed into a URL by hand arrives as a space (media types have none)
+    value = value.split(";")[0].strip().lower().replace(" ", "+")
     if kind == "graph":
-        if fmt:
-            fmt = RDF_ALIASES.get(fmt, fmt)
-            return fmt if fmt in RDF_FORMATS else None
-        return negotiate(accept, {k: v[0] for k, v in RDF_FORMATS.items()}, RDF_ALIASES)
-    if fmt:
-        return fmt if fmt in RESULT_FORMATS else RESULT_ALIASES.get(fmt)
+        offers, aliases = {k: v[0] for k, v in RDF_FORMATS.items()}, {**RDF_ALIASES, **RDF_PARAM_ALIASES}
+    else:
+        offers, aliases = RESULT_FORMATS, {**RESULT_ALIASES, **RESULT_PARAM_ALIASES}
+    if value in offers:
+        return value
+    by_media = {media: name for name, media in offers.items()}
+    return by_media.get(value) or aliases.get(value)
+
+
+def choose_format(kind: str, accept: list[str], formats: list[str] | str | None) -> str | None:
+    """The short name of the output format: the first ``format`` / ``output`` / ``results``
+    value that names a format of this kind wins; if none does (or none is given), Accept decides.
+
+    >>> choose_format("select", ["*/*"], ["tsv", "text/tab-separated-values"])
+    'tsv'
+    >>> choose_format("graph", ["text/turtle"], ["pdf"])
+    'turtle'
+    """
+    if isinstance(formats, str):
+        formats = [formats]
+    for value in formats or []:
+        name = format_name(kind, value)
+        if name is not None:
+            return name
+    if kind == "graph":
+        return negotiate(accept, {k: v[0] for k, v in RDF_FORMATS.items()}, {**RDF_ALIASES, **RDF_PARAM_ALIASES})
     return negotiate(accept, RESULT_FORMATS, RESULT_ALIASES)
