@@ -7,7 +7,9 @@ Release files (all under ``ontology/``):
                       ``oboInOwl:is_inferred true``)
 * ``nenkg.ttl``, ``nenkg.jsonld`` (+ ``context.jsonld``), ``nenkg.nt``: the same graph
 * ``nenkg-full.owl``  the same content under its own ontology IRI (ODK naming)
-* ``nenkg-base.owl``  own axioms only, as asserted; external entities only declared
+* ``nenkg-base.owl``  the OBO base file: own axioms plus the reasoner's classification of the
+                      NENKG classes (inferred edges between two NENKG classes, marked as in
+                      ``nenkg.owl``); external entities declared with their labels only
 * ``catalog-v001.xml`` relative paths for Protégé
 * ``mappings/nenkg.sssom.tsv`` every cross-reference as an SSSOM mapping, and every deliberate
                       non-mapping of ``src/mappings/no-term-found.tsv`` as a
@@ -33,12 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import namespaces as ns
 from .check import check_graph, refuse_on_errors
 from .coverage import NO_TERM_FOUND, NoTermFound, check_not_mapped, read_no_term_found
 from .errors import LogicalError
+from .rdfxml import write_rdfxml
 from .reasoning import ReasonerResult, reason
 from .sources import XREF_PREDICATES, SourceSet, _as_list, compile_graph, read_sources
 
@@ -114,57 +117,6 @@ def count_axioms(g: Graph) -> tuple[int, int]:
 
 # ---------------------------------------------------------------------------------------------
 # deterministic serialization
-
-
-def _split_predicate(iri: str) -> tuple[str, str]:
-    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
-    return iri[:cut], iri[cut:]
-
-
-def write_rdfxml(g: Graph, path: Path) -> None:
-    """Flat, sorted RDF/XML (one rdf:Description per subject, properties sorted).
-
-    rdflib's RDF/XML serializers iterate subjects in set order, which changes from run to run;
-    this writer gives byte-identical output for the same graph.
-    """
-    from xml.sax.saxutils import escape, quoteattr
-
-    prefixes = {iri: prefix for prefix, iri in ns.VOCAB_PREFIXES.items()}
-    ns_used: dict[str, str] = {}
-    body: list[str] = []
-
-    def qname(iri: str) -> str:
-        space, local = _split_predicate(iri)
-        if space not in ns_used:
-            ns_used[space] = prefixes.get(space) or f"ns{len(ns_used) + 1}"
-        return f"{ns_used[space]}:{local}"
-
-    def node_attr(node) -> str:
-        if isinstance(node, BNode):
-            return f"rdf:nodeID={quoteattr(str(node))}"
-        return f"rdf:about={quoteattr(str(node))}"
-
-    subjects = sorted(set(g.subjects()), key=lambda n: (isinstance(n, BNode), str(n)))
-    for subj in subjects:
-        body.append(f"  <rdf:Description {node_attr(subj)}>")
-        for p, o in sorted(g.predicate_objects(subj), key=lambda po: (str(po[0]), po[1].n3())):
-            tag = qname(str(p))
-            if isinstance(o, Literal):
-                attrs = ""
-                if o.language:
-                    attrs = f" xml:lang={quoteattr(o.language)}"
-                elif o.datatype:
-                    attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
-                body.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
-            elif isinstance(o, BNode):
-                body.append(f"    <{tag} rdf:nodeID={quoteattr(str(o))}/>")
-            else:
-                body.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
-        body.append("  </rdf:Description>")
-    ns_used.setdefault(ns.VOCAB_PREFIXES["rdf"], "rdf")
-    decls = "".join(f"\n    xmlns:{prefix}={quoteattr(space)}" for space, prefix in sorted(ns_used.items(), key=lambda kv: kv[1]))
-    text = '<?xml version="1.0" encoding="utf-8"?>\n' + f"<rdf:RDF{decls}>\n" + "\n".join(body) + "\n</rdf:RDF>\n"
-    path.write_text(text, encoding="utf-8")
 
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
@@ -345,8 +297,13 @@ def write_sssom(ss: SourceSet, path: Path, declined: list[NoTermFound] | None = 
 # the build
 
 
-def add_inferred(g: Graph, result: ReasonerResult) -> None:
+def add_inferred(g: Graph, result: ReasonerResult, *, own_only: bool = False) -> None:
+    """Add the reasoner's subclass edges, each marked ``oboInOwl:is_inferred true``; with
+    ``own_only`` just the edges between two NENKG classes (the base file's classification)."""
+    own = ns.ENTITY_PREFIXES["NENKG"]
     for sub, sup in result.inferred_edges:
+        if own_only and not (sub.startswith(own) and sup.startswith(own)):
+            continue
         s, o = URIRef(sub), URIRef(sup)
         g.add((s, RDFS.subClassOf, o))
         ax = BNode("inferred" + _digest(sub, sup))
@@ -355,6 +312,33 @@ def add_inferred(g: Graph, result: ReasonerResult) -> None:
         g.add((ax, OWL.annotatedProperty, RDFS.subClassOf))
         g.add((ax, OWL.annotatedTarget, o))
         g.add((ax, ns.OBOINOWL.is_inferred, Literal("true")))
+
+
+def label_externals(base: Graph, main: Graph) -> None:
+    """Give each external entity the base file mentions as a subject (its declaration, or a
+    NENKG annotation on it such as the record value of a PATO quality) its label from the main
+    graph: ROBOT ``report`` and the QC call a term without a label an ERROR (missing_label)."""
+    own = ns.ENTITY_PREFIXES["NENKG"]
+    for s in sorted({s for s in base.subjects() if isinstance(s, URIRef)}):
+        if str(s).startswith(own) or (s, RDF.type, OWL.Ontology) in base or base.value(s, RDFS.label):
+            continue
+        for label in main.objects(s, RDFS.label):
+            base.add((s, RDFS.label, label))
+
+
+def decimals_with_fraction(g: Graph) -> None:
+    """Rewrite each ``xsd:decimal`` literal with a fractional part (``"3"`` becomes ``"3.0"``):
+    the OWL API reads ``"3"^^xsd:decimal`` as an integer when it converts the file."""
+    from decimal import Decimal
+
+    for s, p, o in list(g):
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            text = format(Decimal(str(o)), "f")
+            if "." not in text:
+                text += ".0"
+            if text != str(o):
+                g.remove((s, p, o))
+                g.add((s, p, Literal(text, datatype=XSD.decimal)))
 
 
 def _digest(*parts: str) -> str:
@@ -396,7 +380,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True,
     main = compile_graph(ss, ontology_iri=main_iri, version_iri=main_viri)
     base_iri, base_viri = ns.ontology_iris(version, "nenkg-base.owl")
     base = compile_graph(ss, ontology_iri=base_iri, version_iri=base_viri, include_external=False,
-                         title_suffix=" (base: own axioms only)")
+                         title_suffix=" (base: own axioms and their classification)")
 
     if reasoner:
         phase("reasoning with HermiT")
@@ -405,6 +389,10 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True,
         names = "; ".join(label_of(ss, iri) for iri in result.unsatisfiable)
         raise LogicalError(f"{len(result.unsatisfiable)} unsatisfiable class(es): {names}")
     add_inferred(main, result)
+    add_inferred(base, result, own_only=True)
+    label_externals(base, main)
+    for g in (main, base):
+        decimals_with_fraction(g)
     phase("running the quality gate")
     refuse_on_errors(check_graph(main))
     full_iri, full_viri = ns.ontology_iris(version, "nenkg-full.owl")

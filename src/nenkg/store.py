@@ -355,6 +355,22 @@ class RdflibStore(Store):
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def _canonical_decimal(text: str) -> str:
+    """The canonical lexical form Oxigraph answers with ("3.0" -> "3", "2.50" -> "2.5"), so that
+    rdflib answers like Oxigraph although the release writes decimals as "3.0"."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    out = format(value, "f")
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    return "0" if out in ("-0", "") else out
 
 
 def to_rdflib(term: Term):
@@ -383,6 +399,8 @@ def from_rdflib(term) -> Term | None:
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
+        if str(term.datatype) == _XSD_DECIMAL:
+            return ox.Literal(_canonical_decimal(str(term)), datatype=ox.NamedNode(_XSD_DECIMAL))
         if term.datatype is not None:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
