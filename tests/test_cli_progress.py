@@ -55,10 +55,10 @@ def test_classify_counts_on_a_terminal_only(tmp_path):
     args = ("classify", str(ROOT / "examples" / "records.csv"), "-o", str(tmp_path / "out.csv"))
     code, _, shown = on_terminal(*args)
     assert code == 1 and "\r16 records" in shown
-    assert "nenkg classify: 16 records in, 15 classified, 1 rejected" in shown
+    assert "nenkg classify: 16 records in, 15 classified, 0 not a NEN, 1 rejected" in shown
     piped = nenkg(*args)
     assert piped.returncode == 1 and "\r" not in piped.stderr
-    assert piped.stderr == "nenkg classify: 16 records in, 15 classified, 1 rejected\n"
+    assert piped.stderr == "nenkg classify: 16 records in, 15 classified, 0 not a NEN, 1 rejected\n"
 
 
 @pytest.mark.slow

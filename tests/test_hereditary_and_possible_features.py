@@ -107,7 +107,9 @@ def test_classifier_agrees_that_functioning_needs_the_syndrome(release_graph):
         raw = {"record_id": "case", **fields}
         return Classifier(knowledge).classify(RecordReader(knowledge).parse(raw))
     silent = run(primary_site="adrenal medulla")
-    assert silent.category == "pheochromocytoma" and silent.functional == "no"
+    assert silent.category == "pheochromocytoma" and silent.functional == "unknown"  # blank is not "none"
+    stated_none = run(primary_site="adrenal medulla", hormone_syndrome="none")
+    assert stated_none.category == "pheochromocytoma" and stated_none.functional == "no"
     assert u("NENKG:0000020") not in knowledge.ancestors(URIRef(silent.class_iri))
 
 

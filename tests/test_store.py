@@ -209,7 +209,8 @@ class TestEmbedded:
         out = nenkg("load", "--store", str(store), "--ontology", str(built / "ontology"), str(records_csv))
         assert out.returncode == 1, out.stderr  # some records were rejected, and said so
         n_bad = sum(r["status"] == "rejected" for r in classified_rows)
-        assert f"3,000 records from {records_csv} ({3000 - n_bad:,} classified, {n_bad:,} rejected)" in out.stdout
+        n_not = sum(r["status"] == "not_nen" for r in classified_rows)
+        assert f"3,000 records from {records_csv} ({3000 - n_bad - n_not:,} classified, {n_not:,} not a NEN, {n_bad:,} rejected)" in out.stdout
         assert "rejected: " in out.stderr and ": line " in out.stderr
         # a new process opens it read-only and sees both graphs
         with EmbeddedStore(store, read_only=True) as s:
@@ -224,7 +225,8 @@ class TestEmbedded:
                                 "<https://w3id.org/nenkg/NENKG_0004045> ?c } GROUP BY ?c")
             got = {ns.expand(c) if ":" in c and not c.startswith("http") else c: int(n)
                    for c, n in ((d["c"], d["n"]) for d in per_class.dicts())}
-        expected = Counter(r["class_iri"] for r in classified_rows if r["status"] == "classified" and r["class_iri"])
+        # NENs and records found not to be NENs are both tumour records with the class they were realised as
+        expected = Counter(r["class_iri"] for r in classified_rows if r["status"] != "rejected" and r["class_iri"])
         assert got == dict(expected)
         # loading the same file again replaces its graph (no duplicates)
         out = nenkg("load", "--store", str(store), "--no-release", "--ontology", str(built / "ontology"), str(records_csv))
@@ -431,7 +433,7 @@ def test_stored_counts_equal_counting_the_records(local_with_records, classified
     live = {(d["site"], d["cls"], d["grade"]): int(d["n"]) for d in local_with_records.query(COUNT_LIVE).dicts()}
     stored = {(d["site"], d["cls"], d["grade"]): int(d["n"]) for d in local_with_records.query(COUNT_STORED).dicts()}
     assert stored == live
-    assert sum(stored.values()) == sum(r["status"] == "classified" for r in classified_rows)
+    assert sum(stored.values()) == sum(r["status"] != "rejected" for r in classified_rows)
 
 
 def test_batch_and_per_record_graphs_are_the_same(records_csv, built, tmp_path):
@@ -446,7 +448,7 @@ def test_batch_and_per_record_graphs_are_the_same(records_csv, built, tmp_path):
     batch, single = io.StringIO(), io.StringIO()
     c1 = write_record_graph(records_csv, batch, knowledge)
     c2 = write_record_graph(other, single, knowledge)
-    assert (c1.classified, c1.rejected) == (c2.classified, c2.rejected) and c1.total == 3000
+    assert (c1.classified, c1.not_nen, c1.rejected) == (c2.classified, c2.not_nen, c2.rejected) and c1.total == 3000
     assert sorted(batch.getvalue().splitlines()) == sorted(single.getvalue().splitlines())
 
 
@@ -461,7 +463,7 @@ def test_record_counts_query_matches_classify(library, local_with_records, class
         got[(ns.expand(r["category"]) if r["category"] else "", r["gradeLabel"] or "")] += int(r["records"])
     expected = Counter()
     for r in classified_rows:
-        if r["status"] == "classified":
+        if r["status"] != "rejected":
             expected[(r["class_iri"], f"WHO NET grade {r['grade']}" if r["grade"] else "")] += 1
     assert got == expected
     # the threshold parameter drops small cells, and only those
@@ -478,5 +480,5 @@ def test_hereditary_records_query_matches_classify(library, local_with_records, 
     # hereditary syndrome the classifier reported for the same records
     named = {r["record_id"]: r["hereditary_syndrome"] for r in classified_rows}
     expected = Counter((named[r["record_id"]], r["class_iri"]) for r in classified_rows
-                       if r["status"] == "classified" and syndrome_of[r["record_id"]] and r["class_iri"])
+                       if r["status"] != "rejected" and syndrome_of[r["record_id"]] and r["class_iri"])
     assert got == dict(expected)

@@ -136,11 +136,11 @@ def test_commands_in_an_empty_folder(venv, empty):
     assert rows[0].startswith("record_id,status,category") and len(rows) == 3
     assert rows[1].startswith("r1,classified,") and ",G1," in rows[1]
     assert rows[2].startswith("r2,classified,")
-    assert "2 records in, 2 classified, 0 rejected" in r.stderr
+    assert "2 records in, 2 classified, 0 not a NEN, 0 rejected" in r.stderr
 
     r = nenkg(venv, empty, "load", "--store", "store", "records.csv")
     assert r.returncode == 0, r.stderr
-    assert "https://w3id.org/nenkg/nenkg.owl: " in r.stdout and "2 classified, 0 rejected" in r.stdout
+    assert "https://w3id.org/nenkg/nenkg.owl: " in r.stdout and "2 classified, 0 not a NEN, 0 rejected" in r.stdout
     r = nenkg(venv, empty, "query", "record-counts-by-site", "--store", "store", "--format", "csv")
     assert r.returncode == 0 and "ileum" in r.stdout.lower(), r.stderr
 

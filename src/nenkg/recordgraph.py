@@ -63,6 +63,7 @@ def counts_ntriples(set_name: str, tally: dict[tuple[str, str, str], int]) -> st
 @dataclass
 class Counts:
     classified: int = 0
+    not_nen: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
     #: classified records per (site IRI, class IRI, grade IRI); "" where there is none
@@ -70,7 +71,7 @@ class Counts:
 
     @property
     def total(self) -> int:
-        return self.classified + self.rejected
+        return self.classified + self.not_nen + self.rejected
 
     def reject(self, path: Path, res: Result) -> str:
         """Counts a rejected record (keeping the first 20 messages) and returns its message."""
@@ -82,7 +83,12 @@ class Counts:
         return message
 
     def classify(self, site: str, outcome: Outcome) -> None:
-        self.classified += 1
+        """Counts a record that was read: a NEN, or not a NEN (both are tumour records with the
+        class they were realised as, and both enter the tumour record counts)."""
+        if outcome.status == "not_nen":
+            self.not_nen += 1
+        else:
+            self.classified += 1
         key = (site, outcome.class_iri, outcome.grade_iri)
         self.tally[key] = self.tally.get(key, 0) + 1
 

@@ -272,7 +272,7 @@ def run_load(args: argparse.Namespace) -> int:
                 progress.clear()
                 rejected += counts.rejected
                 print(f"{graph}: {counts.total:,} records from {path} ({counts.classified:,} classified, "
-                      f"{counts.rejected:,} rejected), {store.count(graph):,} triples ({time.perf_counter() - t:.1f} s)")
+                      f"{counts.not_nen:,} not a NEN, {counts.rejected:,} rejected), {store.count(graph):,} triples ({time.perf_counter() - t:.1f} s)")
                 for err in counts.errors:
                     print(f"  rejected: {err}", file=sys.stderr)
                 if counts.rejected > len(counts.errors):
