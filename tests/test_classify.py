@@ -17,7 +17,8 @@ from rdflib import Literal, URIRef
 
 from conftest import ROOT, classify_fields
 from nenkg import namespaces as ns
-from nenkg.grading import P, Knowledge, RejectRecord
+from nenkg.grading import Knowledge, RejectRecord
+from nenkg.vocab import NENKG as V
 from nenkg.records import OUTPUT_COLUMNS
 
 COLUMNS = ("record_id", "primary_site", "differentiation", "ki67_percent", "mitoses_per_2mm2", "necrosis",
@@ -165,8 +166,8 @@ def test_changing_a_threshold_in_the_data_changes_the_classification(release_gra
     for t in release_graph:
         g.add(t)
     g1, g2 = URIRef(NENKG + "0004101"), URIRef(NENKG + "0004102")
-    g.set((g1, P["upper"], Literal(Decimal(5))))
-    g.set((g2, P["lower"], Literal(Decimal(5))))
+    g.set((g1, V.upper_bound, Literal(Decimal(5))))
+    g.set((g2, V.lower_bound, Literal(Decimal(5))))
     after = Knowledge(g)
     out = classify(after, primary_site="pancreas", differentiation="well", ki67_percent="4")
     assert out.grade == "G1" and "ki67_percent 4 < 5" in "; ".join(out.reason)

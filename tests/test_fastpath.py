@@ -79,15 +79,15 @@ def test_changed_threshold_reaches_the_fast_path_too(release_graph):
 
     from rdflib import Graph, Literal, URIRef
 
-    from nenkg.grading import P
+    from nenkg.vocab import NENKG
     from nenkg import namespaces as ns
 
     g = Graph()
     for t in release_graph:
         g.add(t)
     n = ns.ENTITY_PREFIXES["NENKG"]
-    g.set((URIRef(n + "0004101"), P["upper"], Literal(Decimal(5))))
-    g.set((URIRef(n + "0004102"), P["lower"], Literal(Decimal(5))))
+    g.set((URIRef(n + "0004101"), NENKG.upper_bound, Literal(Decimal(5))))
+    g.set((URIRef(n + "0004102"), NENKG.lower_bound, Literal(Decimal(5))))
     k = Knowledge(g)
     fast, slow = both_paths(k, "record_id,primary_site,differentiation,ki67_percent\nx1,pancreas,well,4\n")
     assert fast[0]["grade"] == slow[0]["grade"] == "G1"

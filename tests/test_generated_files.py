@@ -32,6 +32,7 @@ def test_no_nenkg_identifier_is_spelt_in_the_record_modules():
     """The record path names terms through the vocabulary, never by a seven-digit ID."""
     import re
 
-    for name in ("records.py", "intake.py", "contract.py", "fastpath.py", "recordgraph.py", "recordshapes.py", "cli/classify.py"):
+    for name in ("records.py", "intake.py", "contract.py", "fastpath.py", "recordgraph.py", "recordshapes.py",
+                 "cli/classify.py", "grading.py", "morphology.py", "cli/fields.py"):
         text = (ROOT / "src" / "nenkg" / name).read_text(encoding="utf-8")
         assert not re.search(r"[\"']0{3}[0-9]{4}[\"']|NENKG_[0-9]{7}|\+ *[\"']0[0-9]{6}", text), name

@@ -14,7 +14,8 @@ from rdflib.namespace import RDFS
 
 from conftest import classify_fields
 from nenkg import namespaces as ns
-from nenkg.grading import P, Classifier, Knowledge, Record
+from nenkg.grading import Classifier, Knowledge, Record
+from nenkg.vocab import NENKG
 
 classify = classify_fields
 NEN = URIRef(ns.expand("NENKG:0000001"))
@@ -22,7 +23,7 @@ NO_SYNDROME = URIRef(ns.expand("NENKG:0004057"))
 
 
 def test_no_hormone_syndrome_value_is_data_with_a_record_code(release_graph):
-    assert str(release_graph.value(NO_SYNDROME, P["record_code"])) == "none"
+    assert str(release_graph.value(NO_SYNDROME, NENKG.record_code)) == "none"
     assert str(release_graph.value(NO_SYNDROME, RDFS.label)) == "no clinical hormone syndrome"
     hypersecretion = URIRef(ns.expand("NENKG:0000500"))
     assert (NO_SYNDROME, URIRef("http://www.w3.org/2002/07/owl#disjointWith"), hypersecretion) in release_graph
@@ -89,8 +90,8 @@ def test_not_nen_is_read_from_the_graph_not_a_list(release_graph, label):
         g.add(t)
     cls = next(s for s, o in g.subject_objects(RDFS.label) if str(o) == label and str(s).startswith(ns.ENTITY_PREFIXES["NENKG"]))
     rule = URIRef(ns.expand("NENKG:0004154"))  # the adrenocortical site rule, re-aimed at the test class
-    g.remove((rule, P["assigns"], None))
-    g.add((rule, P["assigns"], cls))
+    g.remove((rule, NENKG.assigns, None))
+    g.add((rule, NENKG.assigns, cls))
     out = classify(Knowledge(g), primary_site="adrenal cortex")
     assert (out.status, out.category) == ("not_nen", label)
     assert "disjoint with neuroendocrine neoplasm" in "; ".join(out.reason)

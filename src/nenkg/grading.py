@@ -24,32 +24,22 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from . import namespaces as ns
 from .contract import Contract
+from .vocab import NENKG
 
 N = ns.ENTITY_PREFIXES["NENKG"]
-GRADING, CATEGORY, CONSISTENCY = (URIRef(N + x) for x in ("0004001", "0004002", "0004003"))
-SCHEME = URIRef(N + "0004004")
-P = {  # annotation properties of the criteria vocabulary
-    name: URIRef(N + local)
-    for name, local in {
-        "csv_column": "0004020", "record_code": "0004021", "variable": "0004022",
-        "lower": "0004023", "lower_incl": "0004024", "upper": "0004025", "upper_incl": "0004026",
-        "required_value": "0004027", "assigns": "0004028", "site_scope": "0004029",
-        "diff_scope": "0004009", "edition": "0004008", "grade_rank": "0004007",
-        "message": "0004006", "variable_required": "0004010",
-        "scheme": "0004011", "computable": "0004012", "sets_aside": "0004014",
-    }.items()
-}
+GRADING, CATEGORY, CONSISTENCY = NENKG.grading_criterion, NENKG.category_criterion, NENKG.consistency_criterion
+SCHEME = NENKG.grading_scheme_class
 RO_LOCATION = URIRef(ns.OBO + "RO_0004026")
 RO_MODIFIER = URIRef(ns.OBO + "RO_0002573")
 RO_CAUSES = URIRef(ns.OBO + "RO_0003303")
 PART_OF = URIRef(ns.OBO + "BFO_0000050")
-CONTEXT = URIRef(N + "0003011")
-PREDISPOSES = URIRef(N + "0003001")
-NEN = URIRef(N + "0000001")
-NO_CATEGORY = URIRef(N + "0004056")
+CONTEXT = NENKG.arises_in_context_of
+PREDISPOSES = NENKG.predisposes_to
+NEN = NENKG.neuroendocrine_neoplasm
+NO_CATEGORY = NENKG.no_who_category
 #: what a record's hormone_syndrome must name for the tumour to count as functioning (the filler
 #: of the definition of 'functioning neuroendocrine neoplasm')
-HORMONE_SYNDROME = URIRef(N + "0000500")
+HORMONE_SYNDROME = NENKG.hormone_hypersecretion_syndrome
 
 #: Outcome.status values: a record realised below 'neuroendocrine neoplasm' is classified; one
 #: realised outside it (adrenocortical carcinoma, goblet cell adenocarcinoma, neuroblastoma...),
@@ -198,9 +188,9 @@ class Knowledge:
         self.criteria = self._read_criteria()
         self.schemes = [
             GradingScheme(
-                iri=s, label=str(graph.value(s, RDFS.label)), sites=frozenset(graph.objects(s, P["site_scope"])),
-                computable=bool(graph.value(s, P["computable"]) is not None and graph.value(s, P["computable"]).toPython()),
-                message=str(graph.value(s, P["message"])) if graph.value(s, P["message"]) is not None else None,
+                iri=s, label=str(graph.value(s, RDFS.label)), sites=frozenset(graph.objects(s, NENKG.site_scope)),
+                computable=bool(graph.value(s, NENKG.computable_from_fields) is not None and graph.value(s, NENKG.computable_from_fields).toPython()),
+                message=str(graph.value(s, NENKG.criterion_message)) if graph.value(s, NENKG.criterion_message) is not None else None,
             )
             for s in sorted(graph.subjects(RDF.type, SCHEME))
         ]
@@ -216,7 +206,7 @@ class Knowledge:
         for s, o in graph.subject_objects(ns.OBOINOWL.hasDbXref):
             if str(o).startswith("ICDO:"):
                 self.icdo[s].add(str(o)[5:])
-        self.rank = {s: int(o) for s, o in graph.subject_objects(P["grade_rank"])}
+        self.rank = {s: int(o) for s, o in graph.subject_objects(NENKG.grade_rank)}
         # every NENKG class may be realised: defined ones by their definition, primitive ones
         # only through the types the criteria assign
         self.candidates = {s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef) and str(s).startswith(N)}
@@ -234,21 +224,21 @@ class Knowledge:
         for kind in (GRADING, CATEGORY, CONSISTENCY):
             for c in sorted(g.subjects(RDF.type, kind)):
                 def val(p, c=c):
-                    return g.value(c, P[p])
+                    return g.value(c, getattr(NENKG, p))
 
                 def dec(p):
                     v = val(p)
                     return Decimal(str(v)) if v is not None else None
 
                 out.append(Criterion(
-                    iri=c, label=str(g.value(c, RDFS.label)), kind=kind, variable=val("variable"),
-                    lower=dec("lower"), lower_incl=bool(val("lower_incl") and val("lower_incl").toPython()),
-                    upper=dec("upper"), upper_incl=bool(val("upper_incl") and val("upper_incl").toPython()),
-                    required=frozenset(g.objects(c, P["required_value"])), assigns=val("assigns"),
-                    sites=frozenset(g.objects(c, P["site_scope"])), differentiation=val("diff_scope"),
-                    edition=str(val("edition") or ""), message=str(val("message")) if val("message") else None,
+                    iri=c, label=str(g.value(c, RDFS.label)), kind=kind, variable=val("criterion_variable"),
+                    lower=dec("lower_bound"), lower_incl=bool(val("lower_inclusive") and val("lower_inclusive").toPython()),
+                    upper=dec("upper_bound"), upper_incl=bool(val("upper_inclusive") and val("upper_inclusive").toPython()),
+                    required=frozenset(g.objects(c, NENKG.required_value)), assigns=val("assigns"),
+                    sites=frozenset(g.objects(c, NENKG.site_scope)), differentiation=val("differentiation_scope"),
+                    edition=str(val("who_edition") or ""), message=str(val("criterion_message")) if val("criterion_message") else None,
                     variable_required=bool(val("variable_required") and val("variable_required").toPython()),
-                    scheme=val("scheme"), sets_aside=frozenset(g.objects(c, P["sets_aside"])),
+                    scheme=val("grading_scheme"), sets_aside=frozenset(g.objects(c, NENKG.sets_aside)),
                 ))
         if not out:
             raise ValueError("the graph holds no classification criteria (is it a NENKG release?)")
@@ -664,10 +654,10 @@ class Classifier:
                 out.reason.append(f"{col} {self._quote(rec, col, value)}{bound} -> {k.label(c.assigns)} [{c.curie}]")
                 if c.message:
                     out.warnings.append(f"{c.message} [{c.curie}]")
-                if c.assigns in k.rank or str(c.assigns).startswith(N + "00020"):
-                    modifiers.add(c.assigns)
-                elif c.assigns == NO_CATEGORY:
+                if c.assigns == NO_CATEGORY:
                     types.clear()  # the record falls outside the neoplasm categories
+                elif c.assigns in k.rank or NENKG.histopathological_characteristic in k.ancestors(c.assigns):
+                    modifiers.add(c.assigns)  # a grade or a cytology: a modifier of the neoplasm
                 else:
                     types.add(c.assigns)
         grading = [c for c in in_scope if c.kind == GRADING]

@@ -33,6 +33,8 @@ class NENKG:
     has_care_pathway_step = URIRef('https://w3id.org/nenkg/NENKG_0003013')  # has care pathway step
     has_relevant_test = URIRef('https://w3id.org/nenkg/NENKG_0003004')  # has relevant test
     has_treatment_option = URIRef('https://w3id.org/nenkg/NENKG_0003003')  # has treatment option
+    histopathological_characteristic = URIRef('https://w3id.org/nenkg/NENKG_0002000')  # neuroendocrine neoplasm histopathological characteristic
+    hormone_hypersecretion_syndrome = URIRef('https://w3id.org/nenkg/NENKG_0000500')  # hormone hypersecretion syndrome
     icdo3_topography = URIRef('https://w3id.org/nenkg/NENKG_0004089')  # ICD-O-3 topography code
     localised_by = URIRef('https://w3id.org/nenkg/NENKG_0003008')  # has localisation or staging test
     lower_bound = URIRef('https://w3id.org/nenkg/NENKG_0004023')  # lower bound
