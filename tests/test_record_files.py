@@ -227,3 +227,24 @@ def test_two_files_with_the_same_ids_are_two_record_sets(built, tmp_path):
         g.parse(data=classify(built, str(tmp_path / f"{name}.csv"), "--format", "ttl").stdout, format="turtle")
     subjects = {s for s in g.subjects() if isinstance(s, URIRef)}
     assert {URIRef("https://w3id.org/nenkg/record/north/r1"), URIRef("https://w3id.org/nenkg/record/south/r1")} <= subjects
+
+
+def test_fields_lists_every_contract_column_from_the_release(built):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "nenkg.cli.main", "--root", str(built), "fields", *a],  # noqa: E731
+                                    capture_output=True, text=True, env=env, timeout=300)
+    table = json.loads(run("--format", "json").stdout)
+    from nenkg.contract import Contract
+    from nenkg.grading import read_graph
+
+    contract = Contract(read_graph(str(built / "ontology" / "nenkg.owl")))
+    assert [r["column"] for r in table] == list(contract.names)
+    ki67 = next(r for r in table if r["column"] == "ki67_percent")
+    assert (ki67["minimum"], ki67["maximum"], ki67["kind"]) == (0, 100, "number")
+    assert next(r for r in table if r["column"] == "metastatic_sites")["several"] is True
+    sexes = run("--values", "sex").stdout
+    assert "female\t\tfemale; F" in sexes
+    topo = {r["value"] for r in json.loads(run("--values", "topography_code", "--format", "json").stdout)}
+    assert {"C17.2", "C25.2", "C44.3"} <= topo and "C80.9" not in topo
+    bad = run("--values", "colour")
+    assert bad.returncode == 2 and "unknown column 'colour'" in bad.stderr

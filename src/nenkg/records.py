@@ -50,8 +50,11 @@ class Rejection:
         return f"line {self.line}: {self.field}: {self.reason}"
 
 
-#: text that looks like an ICD-O-3 topography code (C25.2, c252)
+#: text that looks like an ICD-O-3 topography code (C25.2, c252; matched on the code key)
 CODE_LIKE = re.compile(r"^c[0-9]{2}\.?[0-9]$")
+NO_SITE = ("{text!r} is an ICD-O-3 topography code with no site NENKG classifies primary neuroendocrine "
+           "neoplasms at (such as unknown primary, lymph nodes or ill-defined sites; see "
+           "ontology/src/topography/icdo3_topography.tsv)")
 
 
 def _plain(d: Decimal) -> str:
@@ -104,9 +107,7 @@ class TermIndex:
         if hit is None and self.codes:
             hit = self.codes.get(code_key(key))
         if hit is None and self.codes and CODE_LIKE.match(key):
-            raise RejectRecord(self.field, f"{text!r} is an ICD-O-3 topography code with no site NENKG classifies "
-                                           "primary neuroendocrine neoplasms at (such as unknown primary, lymph nodes or "
-                                           "ill-defined sites; see ontology/src/topography/icdo3_topography.tsv)")
+            raise RejectRecord(self.field, NO_SITE.format(text=text))
         if hit is None:
             close = difflib.get_close_matches(key, list(self.by_text), n=3, cutoff=0.8)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
@@ -136,7 +137,9 @@ class CodeIndex:
     def resolve(self, text: str) -> tuple[str, tuple[URIRef, ...]]:
         key = code_key(text)
         if key not in self.terms:
-            raise RejectRecord(self.field, f"{text!r} is not an ICD-O-3 code NENKG knows for this field")
+            if CODE_LIKE.match(key):
+                raise RejectRecord(self.field, NO_SITE.format(text=text))
+            raise RejectRecord(self.field, f"{text!r} is not a code of this field (`nenkg fields --values {self.field}` lists them)")
         return self.canonical[key], tuple(self.terms[key])
 
 
