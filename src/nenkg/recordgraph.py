@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from . import namespaces as ns
 from .fastpath import FastClassifier, Result, per_record_results
 from .grading import Classifier, Knowledge, Outcome
 from .intake import Chunk, Layout, Reader, open_lines
-from .records import RecordReader, raw_to_triples, rdf_rows, record_iri
+from .records import RecordReader, nt_string, outcome_statements, raw_to_triples, rdf_rows, record_iri
 from .store import RECORDS_GRAPH_BASE
 from .vocab import NENKG
 
@@ -29,9 +27,7 @@ REJECTED_RECORD_CLASS = NENKG.rejected_tumour_record
 RECORD_ID = NENKG.record_identifier
 CLASSIFIED_AS = NENKG.record_classified_as
 HAS_GRADE = NENKG.record_grade
-MET_CRITERION = NENKG.record_decided_by
 MESSAGE = NENKG.classification_reason
-WARNING = NENKG.classification_warning
 RECORD_COUNT = NENKG.tumour_record_count
 NUMBER_OF_RECORDS = NENKG.number_of_records
 PRIMARY_SITE = NENKG.record_primary_site
@@ -93,11 +89,6 @@ class Counts:
         self.tally[key] = self.tally.get(key, 0) + 1
 
 
-def _literal(text: str) -> str:
-    """An xsd:string literal in N-Triples."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
 def _with_subject(s: str, po: str) -> str:
     """N-Triples lines from predicate-object lines (each `` p o .\\n``) and a subject."""
     return po.replace(" .\n ", f" .\n{s} ").join((s, "")) if po else ""
@@ -106,19 +97,12 @@ def _with_subject(s: str, po: str) -> str:
 def _outcome_po(o: Outcome) -> str:
     """What the classifier concluded, as predicate-object lines (the reason is written apart:
     it quotes the record's own values)."""
-    parts = []
-    if o.class_iri:
-        parts.append(f" {CLASSIFIED_AS.n3()} <{o.class_iri}> .\n")
-    if o.grade_iri:
-        parts.append(f" {HAS_GRADE.n3()} <{o.grade_iri}> .\n")
-    parts += [f" {MET_CRITERION.n3()} <{ns.expand(c)}> .\n" for c in o.criteria]
-    parts += [f" {WARNING.n3()} {_literal(w)} .\n" for w in o.warnings]
-    return "".join(parts)
+    return "".join(f" {p} {obj} .\n" for p, obj in outcome_statements(o))
 
 
 def _record_head(s: str, record_id: str, rejected: bool = False) -> str:
     cls = REJECTED_RECORD_CLASS if rejected else RECORD_CLASS
-    return f"{s} {RDF.type.n3()} {cls.n3()} .\n{s} {RECORD_ID.n3()} {_literal(record_id)} .\n"
+    return f"{s} {RDF.type.n3()} {cls.n3()} .\n{s} {RECORD_ID.n3()} {nt_string(record_id)} .\n"
 
 
 class _Lines:
@@ -132,7 +116,7 @@ class _Lines:
 
     def end_record(self, s: str, message: str) -> None:
         """The record's outcome message closes it; a full chunk is written out."""
-        self.lines.append(f"{s} {MESSAGE.n3()} {_literal(message)} .\n")
+        self.lines.append(f"{s} {MESSAGE.n3()} {nt_string(message)} .\n")
         if len(self.lines) > self.chunk:
             self.flush()
 

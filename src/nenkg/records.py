@@ -278,6 +278,26 @@ def outcome_row(record_id: str, outcome: Outcome | None, rejection: Rejection | 
 RECORD_BASE = "https://w3id.org/nenkg/record/"
 
 
+def nt_string(text: str) -> str:
+    """A string literal as N-Triples and Turtle both write it."""
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"'
+
+
+def outcome_statements(o: Outcome) -> list[tuple[str, str]]:
+    """What the classifier concluded about a record, as (predicate, object) in N-Triples syntax;
+    the reason is written apart (it quotes the record's own values)."""
+    out = []
+    if o.class_iri:
+        out.append((NENKG.record_classified_as.n3(), f"<{o.class_iri}>"))
+    if o.grade_iri:
+        out.append((NENKG.record_grade.n3(), f"<{o.grade_iri}>"))
+    out += [(NENKG.record_decided_by.n3(), f"<{ns.expand(c)}>") for c in o.criteria]
+    out += [(NENKG.classification_warning.n3(), nt_string(w)) for w in o.warnings]
+    return out
+
+
 def record_iri(record_set: str, record_id: str) -> URIRef:
     """A record's IRI: its record set (the file it came from) and its identifier there, so that
     record r1 of two files are two records."""

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .. import namespaces as ns
@@ -20,7 +19,7 @@ from ..errors import NenkgError
 from ..fastpath import FastClassifier, Result, csv_field, output_header, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
 from ..intake import Chunk, JsonRows, Layout, Reader, open_lines, parse_block
-from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, rdf_rows, record_iri
+from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, nt_string, outcome_statements, rdf_rows, record_iri
 from ..recordgraph import record_set_name
 from ..vocab import NENKG
 from .options import add_command, existing_file, input_file, positive_int
@@ -172,13 +171,6 @@ class Writer:
         self.buffer.clear()
 
 
-def _ttl_string(text: str) -> str:
-    """A Turtle string literal (the escapes N-Triples and Turtle share)."""
-    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{text}"'
-
-
 _TTL_CACHE: dict[int, tuple[Outcome, str]] = {}
 
 
@@ -187,13 +179,7 @@ def _outcome_ttl(outcome: Outcome) -> str:
     hit = _TTL_CACHE.get(id(outcome))  # the entry keeps its outcome alive, so ids cannot be reused
     if hit is not None:
         return hit[1]
-    lines = []
-    if outcome.class_iri:
-        lines.append(f"    {NENKG.record_classified_as.n3()} <{outcome.class_iri}> ;\n")
-    if outcome.grade_iri:
-        lines.append(f"    {NENKG.record_grade.n3()} <{outcome.grade_iri}> ;\n")
-    lines += [f"    {NENKG.record_decided_by.n3()} <{ns.expand(c)}> ;\n" for c in outcome.criteria]
-    lines += [f"    {NENKG.classification_warning.n3()} {_ttl_string(w)} ;\n" for w in outcome.warnings]
+    lines = [f"    {p} {o} ;\n" for p, o in outcome_statements(outcome)]
     if len(_TTL_CACHE) > 100_000:
         _TTL_CACHE.clear()
     _TTL_CACHE[id(outcome)] = (outcome, "".join(lines))
@@ -210,9 +196,9 @@ def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str, 
     line (its id may be missing or repeat another's)."""
     subject = record_iri(record_set, row["record_id"] if outcome is not None else f"line-{line}")
     if outcome is None:
-        return f"<{subject}>{_A_REJECTED}{_ttl_string(row['record_id'])} ;\n{_REASON}{_ttl_string(row['error'])} .\n\n"
-    return (f"<{subject}>{_A_RECORD}{_ttl_string(row['record_id'])} ;\n{_outcome_ttl(outcome)}"
-            f"{_REASON}{_ttl_string(row['reason'])} .\n\n")
+        return f"<{subject}>{_A_REJECTED}{nt_string(row['record_id'])} ;\n{_REASON}{nt_string(row['error'])} .\n\n"
+    return (f"<{subject}>{_A_RECORD}{nt_string(row['record_id'])} ;\n{_outcome_ttl(outcome)}"
+            f"{_REASON}{nt_string(row['reason'])} .\n\n")
 
 
 _JOB: tuple | None = None  # (FastClassifier, output format, record set, Reader) inherited by forked workers
