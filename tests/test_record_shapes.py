@@ -26,13 +26,15 @@ CHOICES = {
     "necrosis": (["none", "punctate", "Extensive"], ["some", "focal"]),
     "cytology": (["small cell", "large cell"], ["oat", "medium"]),
     "ne_component_percent": (["30", "50", "70.0"], ["200", "half"]),
-    "hormone_syndrome": (["carcinoid syndrome", "ZES", "NENKG:0000506", "WDHA syndrome"], ["flu", "NENKG:0000001"]),
+    "hormone_syndrome": (["carcinoid syndrome", "ZES", "NENKG:0000506", "WDHA syndrome", "none", "hypoglycaemia"], ["flu", "NENKG:0000001"]),
     "gastric_background": (["autoimmune atrophic gastritis", "none", "Zollinger-Ellison syndrome"], ["gastritis", "MEN1"]),
     "hereditary_syndrome": (["MEN1", "von Hippel-Lindau disease", "NF1", "neurofibromatosis", "tuberous sclerosis complex"], ["MONDO:0007540", "cancer"]),
     "size_mm": (["0", "12.5", "300"], ["-2", "big"]),
     "metastatic_sites": (["liver", "liver|lymph node", "bone element"], ["liver|nowhere", "brain"]),
     "age": (["0", "45", "130"], ["131", "forty", "-1"]),
     "sex": (["female", "male", "Unknown", "F", "m"], ["other", "x"]),
+    "topography_code": (["C17.2", "c252", "C44.3", "C18.0", "C34.1"], ["C80.9", "X1", "C77.0"]),
+    "morphology_code": (["8240/3", "82463", "8041/3", "8249/3", "8151/3"], ["9999/3", "abc"]),
 }
 
 
@@ -49,6 +51,8 @@ def generate(n: int, seed: int = 7) -> list[dict[str, str]]:
                 row[column] = rng.choice(good)
             else:
                 row[column] = ""
+        if row.get("topography_code") in CHOICES["topography_code"][0] and rng.random() < 0.3:
+            row["primary_site"] = ""  # the site from the registry's topography code
         rows.append(row)
     return rows
 

@@ -125,6 +125,11 @@ class _Lines:
         self.lines.clear()
 
 
+def primary_site_field(knowledge: Knowledge) -> str | None:
+    """The column of the record's primary site (the term field a code field can stand for)."""
+    return knowledge.contract.by_prop[PRIMARY_SITE].name if PRIMARY_SITE in knowledge.contract.by_prop else None
+
+
 def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: str | None = None) -> Counts:
     """Reads a record file (CSV, JSON Lines or RDF), classifies it and writes N-Triples to
     ``out``: every record, then the tumour record counts of the set."""
@@ -157,6 +162,7 @@ def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: 
         layout_of = lambda: intake.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))  # noqa: E731
         results = FastClassifier(knowledge, reader).results(intake.chunks(), layout_of, keep_raw=True)
     ntriples = _Lines(out, 100_000)
+    topo_field = knowledge.contract.alternatives.get(primary_site_field(knowledge))
     try:
         for res in results:
             # a rejected row is named by its line: its id may be missing or repeat another record's
@@ -174,6 +180,10 @@ def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: 
                 po, field_site = field_po(column, text)
                 site = field_site or site
                 ntriples.add(_with_subject(s, po))
+            if not site and res.topography and topo_field is not None:
+                # the site came from the registry's topography code: the record states it so
+                site = str(reader.codes[topo_field].resolve(res.topography)[1][0])
+                ntriples.add(f"{s} {PRIMARY_SITE.n3()} <{site}> .\n")
             counts.classify(site, o)
             okey = (o.class_iri, o.grade_iri, tuple(o.criteria), tuple(o.warnings))
             po = outcomes.get(okey)

@@ -89,16 +89,21 @@ def accepted(f: Field, graph: Graph) -> str:
 def render(contract: Contract, graph: Graph) -> str:
     out = [HEADER]
     names = ", ".join("nenkgsh:" + shape_name(f) for f in contract)
+    either = []
+    for term_field, code_field in sorted(contract.alternatives.items()):
+        t, c = contract[term_field], contract[code_field]
+        either.append(f"    sh:or ( [ sh:path {_n3(t.prop)} ; sh:minCount 1 ] [ sh:path {_n3(c.prop)} ; sh:minCount 1 ] ) ;\n"
+                      f"    sh:message {_quote(f'{term_field}: give it, or {code_field} for a code with a site')} ;\n")
     out.append("nenkgsh:TumourRecordShape a sh:NodeShape ;\n    sh:targetClass nenkg:0004005 ;\n"
                '    sh:name "tumour record" ;\n'
                '    sh:description "One tumour of one person, with the fields of the public record contract." ;\n'
-               f"    sh:property {names} .\n")
+               + "".join(either) + f"    sh:property {names} .\n")
     extra: list[str] = []
     for f in contract:
         lines = [f"nenkgsh:{shape_name(f)} a sh:PropertyShape ;", f"    sh:path {_n3(f.prop)} ;", f'    sh:name "{f.name}" ;']
         counts = []
-        if f.required:
-            counts.append("sh:minCount 1")
+        if f.required and f.name not in contract.alternatives:
+            counts.append("sh:minCount 1")  # (a field a code can stand for is required by the node shape)
         if not f.multi:
             counts.append("sh:maxCount 1")
         if counts:
