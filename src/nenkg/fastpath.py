@@ -55,8 +55,8 @@ class _Template:
     rejected: RejectRecord | None
     reason: str = ""
     placeholders: tuple[str, ...] = ()
-    #: CSV text around the reason, made on first use
-    pieces: tuple | None = None
+    #: the reason as a format string, one field per placeholder
+    fmt: str = ""
 
 
 def site_codes(knowledge: Knowledge) -> dict:
@@ -137,7 +137,11 @@ class FastClassifier:
             rec = make_record(self.contract, "", texts, {c: v for c, v in values.items() if v is not None}, self.reader.morphology)
             outcome = classify(self.classifier, rec)
             reason = "; ".join(outcome.reason)
-            found = _Template(outcome, None, reason, tuple(c for c in self.numeric if f"\x00{c}\x00" in reason))
+            placeholders = tuple(c for c in self.numeric if f"\x00{c}\x00" in reason)
+            fmt = reason.replace("{", "{{").replace("}", "}}")
+            for i, c in enumerate(placeholders):
+                fmt = fmt.replace(f"\x00{c}\x00", "{%d}" % i)
+            found = _Template(outcome, None, reason, placeholders, fmt)
         except RejectRecord as exc:
             found = _Template(None, exc)
         self.templates[key] = found
@@ -233,10 +237,7 @@ class FastClassifier:
             if t.rejected is not None:
                 append(Result(line, rid, None, "", Rejection(line, rid, t.rejected.field, t.rejected.reason), topography, extras, raw))
                 continue
-            reason = t.reason
-            if t.placeholders:
-                for c in t.placeholders:
-                    reason = reason.replace(f"\x00{c}\x00", columns[c][n].strip())
+            reason = t.fmt.format(*[columns[c][n].strip() for c in t.placeholders]) if t.placeholders else t.reason
             append(Result(line, rid, t.outcome, reason, None, topography, extras, raw))
         return results
 

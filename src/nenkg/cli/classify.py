@@ -67,6 +67,8 @@ class Writer:
         self.pieces: dict[int, tuple[Outcome, tuple[str, str, str]]] = {}
         self.json_pieces: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
         self.header_written = False
+        #: buffered lines written out at once (a worker keeps them all: one per result)
+        self.flush_at: float = 20000
 
     def header(self) -> None:
         if self.header_written:
@@ -86,7 +88,7 @@ class Writer:
             row = {"record_id": result.record_id, "reason": result.reason,
                    "error": result.rejection.message if result.rejection is not None else ""}
             self.buffer.append(turtle_block(row, result.outcome, self.record_set, result.line))
-        if len(self.buffer) >= 20000:
+        if len(self.buffer) >= self.flush_at:
             self.flush()
 
     def write_all(self, results: list[Result]) -> None:
@@ -97,7 +99,6 @@ class Writer:
             return
         out = self.buffer
         pieces_of = self.pieces
-        special = (",", '"', "\n", "\r")
         for r in results:
             o = r.outcome
             entry = pieces_of.get(id(o)) if o is not None else None
@@ -106,13 +107,13 @@ class Writer:
                 continue
             before, middle, after, quote = entry[1]
             rid = r.record_id
-            if any(ch in rid for ch in special):
+            if "," in rid or '"' in rid or "\n" in rid or "\r" in rid:
                 rid = csv_field(rid)
             reason = r.reason
             if quote:
                 reason = '"' + reason.replace('"', '""') + '"'
             out.append(f"{rid},{before},{r.topography},{middle},{reason},{after}\n")
-        if len(out) >= 20000:
+        if len(out) >= self.flush_at:
             self.flush()
 
     def _json_line(self, r: Result) -> str:
@@ -222,16 +223,21 @@ def _block_worker(task: tuple[str, int]) -> tuple:
         chunk = parse_block(text, first, layout, reader.name)
     results = fast.classify_chunk(chunk, layout, id_errors={})
     writer = Writer(io.StringIO(), fmt, layout, record_set)
+    writer.flush_at = float("inf")
+    writer.write_all(results)
+    out = writer.buffer  # one entry per result
     at_id = layout.columns.index(fast.contract.identifier.name)
-    out, rids, statuses, rest = [], [], [], []
-    for n, res in enumerate(results):
-        writer.write_all([res])
-        out.append("".join(writer.buffer))
-        writer.buffer.clear()
-        rids.append("\x00" if n in chunk.errors else chunk.rows[n][at_id].strip())
-        statuses.append("rejected" if res.rejection else res.outcome.status)
-        rest.append((res.topography, res.extras))
-    return out, rids, chunk.lines, statuses, rest, layout.extras, unknown
+    rows, errors = chunk.rows, chunk.errors
+    rids = ["\x00" if n in errors else rows[n][at_id].strip() for n in range(len(rows))]
+    statuses = "".join("r" if res.rejection else STATUS_CODE[res.outcome.status] for res in results)
+    topographies = [res.topography for res in results]
+    extras = [res.extras for res in results] if layout.extras else None
+    return out, rids, chunk.lines, statuses, topographies, extras, layout.extras, unknown
+
+
+#: one letter per outcome in the workers' replies
+STATUS_CODE = {"classified": "c", "not_nen": "n", "rejected": "r"}
+STATUS_NAME = {v: k for k, v in STATUS_CODE.items()}
 
 
 def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, jobs: int, warn):
@@ -247,27 +253,27 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
     seen = fast.reader.seen_ids
     warned: set[str] = set()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for out, rids, lines, statuses, rest, extras, unknown in pool.imap(_block_worker, reader.blocks()):
+        for out, rids, lines, statuses, topographies, carried, extras, unknown in pool.imap(_block_worker, reader.blocks()):
             for key, line in unknown.items():
                 if key not in warned:
                     warned.add(key)
                     warn(f"{reader.name}: line {line}: unknown key {key!r}; carried through to the output unchanged")
             writer = Writer(io.StringIO(), fmt, Layout(names + extras, len(names)), record_set)
-            counts = {"classified": 0, "not_nen": 0, "rejected": 0}
+            counts = {name: statuses.count(code) for code, name in STATUS_NAME.items()}
             for n, rid in enumerate(rids):
                 if rid == "\x00":
-                    counts[statuses[n]] += 1
                     continue
                 first = seen.get(rid) if rid else None
                 if rid and first is None:
                     seen[rid] = lines[n]
-                    counts[statuses[n]] += 1
                     continue
                 reason = "missing" if not rid else f"{rid!r} repeats the record_id of line {first}"
                 line = lines[n]
-                writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason), *rest[n])])
+                writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason),
+                                         topographies[n], carried[n] if carried is not None else [])])
                 out[n] = "".join(writer.buffer)
                 writer.buffer.clear()
+                counts[STATUS_NAME[statuses[n]]] -= 1
                 counts["rejected"] += 1
             yield "".join(out), counts
 
