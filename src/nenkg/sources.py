@@ -448,7 +448,11 @@ def load_sources(src_dir: Path) -> tuple[SourceSet, list[SourceError]]:
             for entry in entries:
                 errors.extend(_read_term(ss, entry, table))
             continue
-        for key, entry in (doc.get("sources") or {}).items():
+        module_sources = doc.get("sources") or {}
+        if not isinstance(module_sources, dict):
+            errors.append(SourceError("'sources' is a mapping from keys to sources", Location(str(path), line_of(doc, "sources"))))
+            module_sources = {}
+        for key, entry in module_sources.items():
             if key == "__line__":
                 continue
             errors.extend(_read_source(ss, key, entry, path))
@@ -456,8 +460,12 @@ def load_sources(src_dir: Path) -> tuple[SourceSet, list[SourceError]]:
         for key in bad:
             errors.append(SourceError(f"unknown module key {key!r}; a module has 'terms' and/or 'sources'",
                                       Location(str(path), line_of(doc, key, 1))))
-        for entry in doc.get("terms") or []:
-            errors.extend(_read_term(ss, entry, path))
+        terms = doc.get("terms") or []
+        if not isinstance(terms, list):
+            errors.append(SourceError("'terms' is a list of terms", Location(str(path), line_of(doc, "terms"))))
+            continue
+        for i, entry in enumerate(terms):
+            errors.extend(_read_term(ss, entry, path, line_of(terms, i)))
     return ss, errors
 
 
@@ -487,9 +495,9 @@ def _at(loc: Location, container: Any, key: Any) -> Location:
     return Location(loc.file, line, loc.term) if line else loc
 
 
-def _read_term(ss: SourceSet, entry: Any, path: Path) -> list[SourceError]:
+def _read_term(ss: SourceSet, entry: Any, path: Path, line: int | None = None) -> list[SourceError]:
     if not isinstance(entry, dict):
-        return [SourceError("each term is a mapping", Location(str(path)))]
+        return [SourceError("each term is a mapping", Location(str(path), line))]
     if "extend" in entry:
         # more axioms and annotations for a term defined in another module
         loc = Location(str(path), entry.get("__line__"), str(entry["extend"]))
@@ -499,8 +507,8 @@ def _read_term(ss: SourceSet, entry: Any, path: Path) -> list[SourceError]:
                     for k in bad]
         ss.extensions.append(Term(str(entry["extend"]), "extension", entry, loc))
         return []
-    loc = Location(str(path), entry.get("__line__"), str(entry.get("id")))
     curie = entry.get("id")
+    loc = Location(str(path), entry.get("__line__"), str(curie) if curie is not None else None)
     errs: list[SourceError] = []
     if not isinstance(curie, str):
         return [SourceError("a term needs an 'id'", loc)]
@@ -598,6 +606,8 @@ class Compiler:
             raise Unreadable(token)
         if term is None:
             raise ValueError(f"{token} is used but not declared (declare it in a module, external terms in external.yaml)")
+        if term.type not in TERM_TYPES:
+            raise Unreadable(token)  # its unknown type is reported
         if term.type not in kinds:
             raise ValueError(f"{token} is a {term.type}, expected {' or '.join(sorted(kinds))}")
         return iri
