@@ -220,8 +220,8 @@ def test_every_source_error_of_every_module_in_one_run_at_its_line(tmp_path):
               if line.startswith("error: ")]
     assert errors == [
         "a.yaml:9 [NENKG:0000011]: unknown key 'colour' (fix: check the spelling against ontology/README.md)",
-        "a.yaml:14 [NENKG:0000011]: NENKG:0009999 is used but not declared "
-        "(declare it in a module, external terms in external.yaml)",
+        ("a.yaml:14 [NENKG:0000011]: NENKG:0009999 is used but not declared "
+         "(declare it in a module, external terms in external.yaml)"),
         "b.yaml:4: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence started on line 3)",
         "c.yaml:8 [NENKG:0000013]: unknown source key 'no_such_source' (fix: add it to sources.yaml)",
         "c.yaml:10 [NENKG:0000013]: cross-reference 'not-a-curie' is not a valid CURIE of a known prefix",
@@ -314,10 +314,10 @@ def test_undeclared_inferred_equivalence_and_unsatisfiable_class_reported_togeth
     errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
     assert errors == [
         "error: unsatisfiable class NENKG:0000004 'impossible neoplasm' (m.yaml:33)",
-        "error: NENKG classes inferred equivalent but not declared equivalent: "
-        "NENKG:0000030 'bronchial fixture neoplasm' (m.yaml:17) and NENKG:0000031 'fixture neoplasm of the bronchus' "
-        "(m.yaml:22) (NENKG:0000030 equivalent_to at m.yaml:21; NENKG:0000031 equivalent_to at m.yaml:27) "
-        "(fix: tell the definitions apart, or declare the equivalence with equivalent_to)",
+        ("error: NENKG classes inferred equivalent but not declared equivalent: "
+         "NENKG:0000030 'bronchial fixture neoplasm' (m.yaml:17) and NENKG:0000031 'fixture neoplasm of the bronchus' "
+         "(m.yaml:22) (NENKG:0000030 equivalent_to at m.yaml:21; NENKG:0000031 equivalent_to at m.yaml:27) "
+         "(fix: tell the definitions apart, or declare the equivalence with equivalent_to)"),
     ], stderr
     assert "ERROR duplicate_definition: NENKG:0000031" in stderr
     assert "2 logical problem(s) and 2 quality error(s); nothing written" in stderr

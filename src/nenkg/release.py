@@ -414,7 +414,7 @@ def equivalence_problems(ss: SourceSet, compiler: Compiler, equivalent: list[tup
         inside = {find(m) for m in group}
         joined = {c: c for c in comps}  # components a reported cycle already ties together
 
-        def root(c: str) -> str:
+        def root(c: str, joined: dict[str, str] = joined) -> str:
             while joined[c] != c:
                 c = joined[c]
             return c

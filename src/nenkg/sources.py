@@ -771,7 +771,7 @@ class Compiler:
                 self.g.add((t.iri, ns.DCTERMS.source, URIRef(src.iri)))
 
     def emit_term(self, t: Term) -> None:
-        d, loc, s, g = t.data, t.loc, t.iri, self.g
+        d, s, g = t.data, t.iri, self.g
         decl = {
             "class": OWL.Class,
             "object_property": OWL.ObjectProperty,
