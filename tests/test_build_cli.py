@@ -96,7 +96,7 @@ def test_undeclared_property_exits_2(tmp_path):
     root = write_project(tmp_path, {"m.yaml": GOOD.replace("has_location some UBERON:0002048", "located_near some UBERON:0002048")})
     proc = nenkg(root, "build")
     assert proc.returncode == 2
-    assert "m.yaml:7 [NENKG:0000002]: unknown name 'located_near'" in proc.stderr
+    assert "m.yaml:11 [NENKG:0000002]: unknown name 'located_near'" in proc.stderr  # the axiom's line
 
 
 UNSAT = textwrap.indent(textwrap.dedent(
@@ -160,3 +160,165 @@ def test_committed_release_is_what_the_sources_build(tmp_path):
     committed = release_files(ROOT)
     stale = [name for name in RELEASE_FILES if fresh.get(name) != committed.get(name)]
     assert not stale, f"committed release files differ from a rebuild: {stale} (run `nenkg build` and commit)"
+
+
+# ---------------------------------------------------------------------------------------------
+# every problem in one run, each at its line; cycles and undeclared equivalences
+
+
+FAULTY_A = textwrap.dedent(
+    """\
+    terms:
+      - id: NENKG:0000010
+        label: fixture neoplasm
+        definition: A neoplasm used by the tests.
+        definition_sources: [rindi2018]
+        subclass_of: [MONDO:0005070]
+      - id: NENKG:0000011
+        label: fixture lung neoplasm
+        colour: red
+        definition: A fixture neoplasm of the lung.
+        definition_sources: [rindi2018]
+        subclass_of:
+          - NENKG:0000010
+          - has_location some NENKG:0009999
+    """
+)
+FAULTY_B = textwrap.dedent(
+    """\
+    terms:
+      - id: NENKG:0000012
+        label: [unclosed
+        subclass_of: [NENKG:0000010]
+    """
+)
+FAULTY_C = textwrap.dedent(
+    """\
+    terms:
+      - id: NENKG:0000013
+        label: fixture third neoplasm
+        definition: A third fixture neoplasm.
+        definition_sources: [rindi2018]
+        synonyms:
+          - exact: third fixture
+            sources: [no_such_source]
+        xrefs:
+          exact: [MONDO:0005070, not-a-curie]
+        subclass_of:
+          - NENKG:0000010 and and NENKG:0000011
+          - NENKG:0000012
+    """
+)
+
+
+def test_every_source_error_of_every_module_in_one_run_at_its_line(tmp_path):
+    root = write_project(tmp_path, {"a.yaml": FAULTY_A, "b.yaml": FAULTY_B, "c.yaml": FAULTY_C})
+    proc = nenkg(root, "build")
+    assert proc.returncode == 2
+    src = root / "ontology" / "src"
+    errors = [line.removeprefix("error: ").replace(str(src) + os.sep, "") for line in proc.stderr.splitlines()
+              if line.startswith("error: ")]
+    assert errors == [
+        "a.yaml:9 [NENKG:0000011]: unknown key 'colour' (fix: check the spelling against ontology/README.md)",
+        ("a.yaml:14 [NENKG:0000011]: NENKG:0009999 is used but not declared "
+         "(declare it in a module, external terms in external.yaml)"),
+        "b.yaml:4: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence started on line 3)",
+        "c.yaml:8 [NENKG:0000013]: unknown source key 'no_such_source' (fix: add it to sources.yaml)",
+        "c.yaml:10 [NENKG:0000013]: cross-reference 'not-a-curie' is not a valid CURIE of a known prefix",
+        "c.yaml:12 [NENKG:0000013]: unexpected 'and' in 'NENKG:0000010 and and NENKG:0000011'",
+    ], proc.stderr
+    # NENKG:0000012 is in the module YAML could not read: its use in c.yaml is not "undeclared"
+    assert "NENKG:0000012 is used" not in proc.stderr
+    assert "6 error(s) in the sources; nothing written" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert release_files(root) == {}
+
+
+CYCLE_A = textwrap.indent(textwrap.dedent(
+    """\
+      - id: NENKG:0000020
+        label: cycle first
+        definition: A fixture neoplasm on a subclass cycle.
+        definition_sources: [rindi2018]
+        subclass_of:
+          - NENKG:0000001
+          - NENKG:0000021
+    """
+), "  ")
+CYCLE_B = textwrap.dedent(
+    """\
+    terms:
+      - id: NENKG:0000021
+        label: cycle second
+        definition: Another fixture neoplasm on the same subclass cycle.
+        definition_sources: [rindi2018]
+        subclass_of: [NENKG:0000020]
+    """
+)
+
+
+def test_subclass_cycle_is_an_error_naming_both_classes_files_and_lines(tmp_path):
+    root = write_project(tmp_path, {"m.yaml": GOOD, "n.yaml": CYCLE_B.replace("NENKG:0000020]", "NENKG:0000001]")})
+    assert nenkg(root, "build").returncode == 0
+    before = release_files(root)
+    (root / "ontology" / "src" / "m.yaml").write_text(GOOD + CYCLE_A)
+    (root / "ontology" / "src" / "n.yaml").write_text(CYCLE_B)
+    proc = nenkg(root, "build")
+    assert proc.returncode == 1, proc.stderr
+    src = str(root / "ontology" / "src") + os.sep
+    stderr = proc.stderr.replace(src, "")
+    # GOOD has 16 lines: the cycle's first class starts on line 17, its subclass_of item on 23
+    assert ("error: subclass cycle among NENKG classes: NENKG:0000020 'cycle first' (m.yaml:17) -> "
+            "NENKG:0000021 'cycle second' (n.yaml:2) -> NENKG:0000020 (subclass_of at m.yaml:23, n.yaml:6)") in stderr
+    assert stderr.count("error: ") == 1, stderr
+    assert "nothing written" in stderr
+    assert release_files(root) == before
+
+
+SAME_DEFINITION = textwrap.indent(textwrap.dedent(
+    """\
+      - id: NENKG:0000030
+        label: bronchial fixture neoplasm
+        definition: A fixture neoplasm defined by its bronchial location.
+        definition_sources: [rindi2018]
+        equivalent_to: [NENKG:0000001 and has_location some UBERON:0002185]
+      - id: NENKG:0000031
+        label: fixture neoplasm of the bronchus
+        definition: The same class again, under another identifier.
+        definition_sources: [rindi2018]
+        equivalent_to:
+          - NENKG:0000001 and has_location some UBERON:0002185
+      - id: NENKG:0000032
+        label: declared copy of the bronchial fixture neoplasm
+        definition: A class declared equivalent to the bronchial fixture neoplasm.
+        definition_sources: [rindi2018]
+        equivalent_to: [NENKG:0000030]
+    """
+), "  ")
+
+
+def test_declared_equivalence_builds(tmp_path):
+    declared_only = SAME_DEFINITION.split("  - id: NENKG:0000031")[0] + "  - id: NENKG:0000032" + SAME_DEFINITION.split("  - id: NENKG:0000032")[1]
+    root = write_project(tmp_path, {"m.yaml": GOOD + declared_only})
+    proc = nenkg(root, "build")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_undeclared_inferred_equivalence_and_unsatisfiable_class_reported_together(tmp_path):
+    # and a definition copied from another class: the quality gate's ERROR comes in the same run
+    text = (GOOD + SAME_DEFINITION + UNSAT).replace("The same class again, under another identifier.", "A fixture neoplasm of the lung.")
+    root = write_project(tmp_path, {"m.yaml": text})
+    proc = nenkg(root, "build")
+    assert proc.returncode == 1, proc.stderr
+    stderr = proc.stderr.replace(str(root / "ontology" / "src") + os.sep, "")
+    errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        "error: unsatisfiable class NENKG:0000004 'impossible neoplasm' (m.yaml:33)",
+        ("error: NENKG classes inferred equivalent but not declared equivalent: "
+         "NENKG:0000030 'bronchial fixture neoplasm' (m.yaml:17) and NENKG:0000031 'fixture neoplasm of the bronchus' "
+         "(m.yaml:22) (NENKG:0000030 equivalent_to at m.yaml:21; NENKG:0000031 equivalent_to at m.yaml:27) "
+         "(fix: tell the definitions apart, or declare the equivalence with equivalent_to)"),
+    ], stderr
+    assert "ERROR duplicate_definition: NENKG:0000031" in stderr
+    assert "2 logical problem(s) and 2 quality error(s); nothing written" in stderr
+    assert release_files(root) == {}

@@ -16,11 +16,11 @@ from xml.sax import SAXParseException
 from rdflib import Graph
 
 from . import namespaces as ns
-from .errors import NenkgError, QualityError
+from .errors import NenkgError, QualityError, SourceErrors
 from .qc import run_qc
 from .report import Report
 from .shapes import run_shapes
-from .sources import compile_graph, read_sources
+from .sources import compile_sources, load_sources, sort_errors
 
 RDF_FORMATS = {".owl": "xml", ".rdf": "xml", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 
@@ -34,10 +34,15 @@ class CheckRun:
 
 
 def source_graph(root: Path) -> Graph:
-    """The ontology compiled from ``root/ontology/src``, as asserted (no reasoner)."""
-    ss = read_sources(Path(root) / "ontology" / "src")
+    """The ontology compiled from ``root/ontology/src``, as asserted (no reasoner); raises
+    SourceErrors with every problem of every module."""
+    ss, errors = load_sources(Path(root) / "ontology" / "src")
     iri, version_iri = ns.ontology_iris(ss.version, "nenkg.owl")
-    return compile_graph(ss, ontology_iri=iri, version_iri=version_iri)
+    compiler = compile_sources(ss, ontology_iri=iri, version_iri=version_iri)
+    errors += compiler.errors
+    if errors:
+        raise SourceErrors(sort_errors(errors, ss.files))
+    return compiler.g
 
 
 def _line_of(exc: Exception) -> int | None:

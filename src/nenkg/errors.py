@@ -44,9 +44,21 @@ class SourceErrors(NenkgError):
 
 
 class LogicalError(NenkgError):
-    """The ontology is inconsistent or has unsatisfiable classes (exit code 1)."""
+    """The ontology is inconsistent, has unsatisfiable classes, a subclass cycle or an
+    undeclared equivalence between NENKG classes (exit code 1).
+
+    ``problems`` are one line each; ``findings`` the quality gate's ERRORs found in the same run.
+    """
 
     exit_code = 1
+
+    def __init__(self, problems: str | list[str], findings: list | None = None):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.findings = list(findings or [])
+        text = "; ".join(self.problems)
+        if self.findings:
+            text += f"; and {len(self.findings)} quality error(s)"
+        super().__init__(text)
 
 
 class QualityError(NenkgError):
@@ -59,6 +71,10 @@ class QualityError(NenkgError):
 
     def __init__(self, findings: list):
         self.findings = findings
-        lines = [f"  {f.level} {f.check}: {f.entity} {f.property} {f.value}".rstrip() + (f" (fix: {f.message})" if f.message else "")
-                 for f in findings]
-        super().__init__(f"{len(findings)} quality error(s):\n" + "\n".join(lines))
+        super().__init__(f"{len(findings)} quality error(s):\n" + "\n".join(finding_lines(findings)))
+
+
+def finding_lines(findings: list) -> list[str]:
+    """One indented line per quality finding."""
+    return [f"  {f.level} {f.check}: {f.entity} {f.property} {f.value}".rstrip() + (f" (fix: {f.message})" if f.message else "")
+            for f in findings]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
@@ -25,6 +25,9 @@ class ReasonerResult:
     #: (sub, super) pairs the reasoner found that were not asserted, direct edges only
     inferred_edges: list[tuple[str, str]]
     seconds: float = 0.0
+    #: the sets of (satisfiable) named classes the reasoner found equivalent, asserted
+    #: equivalences included, each sorted, two or more classes each
+    equivalent: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def _named_parents(cls) -> set[str]:
@@ -63,6 +66,7 @@ def reason(graph: Graph, *, java_memory_mb: int = 2000) -> ReasonerResult:
             raise NenkgError(f"HermiT failed: {str(exc).strip().splitlines()[-1][:500]}") from None
         nothing = owlready2.Nothing
         unsat = sorted(c.iri for c in world.inconsistent_classes() if c is not nothing)
+        equivalent = _equivalence_sets(classes, set(unsat) | {nothing.iri})
         edges: set[tuple[str, str]] = set()
         for c in classes:
             after = _named_parents(c)
@@ -74,4 +78,29 @@ def reason(graph: Graph, *, java_memory_mb: int = 2000) -> ReasonerResult:
         unsatisfiable=unsat,
         inferred_edges=sorted(edges),
         seconds=time.perf_counter() - start,
+        equivalent=equivalent,
     )
+
+
+def _equivalence_sets(classes, skip: set[str]) -> list[tuple[str, ...]]:
+    """Group the named classes by the equivalences the world holds after reasoning."""
+    import owlready2
+
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c in classes:
+        if c.iri in skip:
+            continue
+        for e in c.equivalent_to:
+            if isinstance(e, owlready2.ThingClass) and e.iri not in skip and e.iri != owlready2.Thing.iri:
+                parent[find(c.iri)] = find(e.iri)
+    groups: dict[str, list[str]] = {}
+    for x in list(parent):
+        groups.setdefault(find(x), []).append(x)
+    return sorted(tuple(sorted(g)) for g in groups.values() if len(g) > 1)

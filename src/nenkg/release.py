@@ -38,12 +38,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import namespaces as ns
-from .check import check_graph, refuse_on_errors
+from .check import check_graph
 from .coverage import NO_TERM_FOUND, NoTermFound, check_not_mapped, read_no_term_found
-from .errors import LogicalError
+from .errors import LogicalError, QualityError, SourceError, SourceErrors
 from .rdfxml import write_rdfxml
 from .reasoning import ReasonerResult, reason
-from .sources import XREF_PREDICATES, SourceSet, _as_list, compile_graph, read_sources
+from .sources import (XREF_PREDICATES, Compiler, SourceSet, _as_list, compile_graph, compile_sources, load_sources,
+                      sort_errors)
 
 RELEASE_FILES = (
     "nenkg.owl",
@@ -230,16 +231,18 @@ def sssom_rows(ss: SourceSet, declined: list[NoTermFound] | None = None) -> list
             if ext.curie == term.curie:
                 for k, v in (ext.data.get("xrefs") or {}).items():
                     xrefs = {**xrefs, k: _as_list(xrefs.get(k)) + _as_list(v)}
+        if not isinstance(xrefs, dict):
+            continue  # reported by the compiler
         for kind, values in xrefs.items():
-            if kind == "__line__":
+            pred = XREF_PREDICATES.get(kind)
+            if pred is None:  # __line__, or an unknown kind the compiler reports
                 continue
-            pred = XREF_PREDICATES[kind]
             pred_curie = ("oboInOwl:" if "geneontology" in str(pred) else "skos:") + str(pred).rsplit("#", 1)[-1]
             for value in _as_list(values):
                 curie, _, label = str(value).partition(" ")
                 rows.append({
                     "subject_id": term.curie,
-                    "subject_label": " ".join(str(term.data["label"]).split()),
+                    "subject_label": " ".join(str(term.data.get("label", "")).split()),
                     "predicate_id": pred_curie,
                     "object_id": curie,
                     "object_label": label.strip(),
@@ -362,7 +365,110 @@ def _rename_ontology(g: Graph, old: str, new: str, new_version: str) -> Graph:
 def label_of(ss: SourceSet, iri: str) -> str:
     curie = ns.contract(iri)
     term = ss.terms.get(curie or "")
-    return f"{curie} '{term.data['label']}' ({term.loc})" if term else iri
+    if term is None:
+        return iri
+    where = term.loc.file + (f":{term.loc.line}" if term.loc.line else "")
+    return f"{curie} '{term.data.get('label')}' ({where})"
+
+
+def equivalence_problems(ss: SourceSet, compiler: Compiler, equivalent: list[tuple[str, ...]]) -> list[str]:
+    """The subclass cycles and the undeclared equivalences among named NENKG classes, one line
+    each, from the reasoner's sets of equivalent classes and the axioms the compiler located.
+
+    Two NENKG classes the reasoner finds equivalent are fine when the sources declare them
+    equivalent (``equivalent_to`` naming the other class, directly or through a chain of such
+    declarations). Otherwise, if asserted ``subclass_of`` axioms lead from each to the other, it
+    is a subclass cycle (named with the lines of the axioms that form it); if not, the
+    equivalence follows from the definitions and is reported with the lines of both."""
+    own = ns.ENTITY_PREFIXES["NENKG"]
+    declared: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while declared.setdefault(x, x) != x:
+            declared[x] = declared[declared[x]]
+            x = declared[x]
+        return x
+
+    subclass: dict[str, list[tuple[str, str, object]]] = {}  # component -> (sub, sup, loc) edges out
+    for (s, p, o), loc in compiler.axiom_locations.items():
+        if p == OWL.equivalentClass:
+            declared[find(str(s))] = find(str(o))
+    for (s, p, o), loc in sorted(compiler.axiom_locations.items(), key=lambda kv: (str(kv[1]), str(kv[0]))):
+        if p == RDFS.subClassOf:
+            subclass.setdefault(find(str(s)), []).append((str(s), str(o), loc))
+
+    def where(loc) -> str:
+        return loc.file + (f":{loc.line}" if loc.line else "")
+
+    def short(iri: str) -> str:
+        return ns.contract(iri) or iri
+
+    problems: list[str] = []
+    for group in equivalent:
+        members = sorted((m for m in group if m.startswith(own)), key=lambda m: (ss.terms[short(m)].loc.file, ss.terms[short(m)].loc.line or 0)
+                         if short(m) in ss.terms else ("", 0))
+        comps = sorted({find(m) for m in members}, key=lambda c: min(members.index(m) for m in members if find(m) == c))
+        if len(comps) < 2:
+            continue
+        # subclass cycles between the declared-equivalence components of the group
+        inside = {find(m) for m in group}
+        joined = {c: c for c in comps}  # components a reported cycle already ties together
+
+        def root(c: str, joined: dict[str, str] = joined) -> str:
+            while joined[c] != c:
+                c = joined[c]
+            return c
+
+        for start in comps:
+            cycle = _shortest_cycle(start, subclass, find, inside)
+            on_cycle = [find(sub) for sub, _sup, _loc in cycle if find(sub) in joined]
+            if len(cycle) < 2 or len({root(c) for c in on_cycle}) < 2:
+                continue
+            classes = [cycle[0][0]] + [sup for _sub, sup, _loc in cycle]
+            chain = " -> ".join(label_of(ss, c) if i < len(classes) - 1 else short(c) for i, c in enumerate(classes))
+            axioms = ", ".join(where(loc) for _s, _o, loc in cycle)
+            problems.append(f"subclass cycle among NENKG classes: {chain} (subclass_of at {axioms}); "
+                            "the reasoner infers every class of the cycle equivalent "
+                            "(fix: remove the subclass_of that closes the cycle, or declare the classes equivalent)")
+            for c in on_cycle:
+                joined[root(c)] = root(start)
+        reps: dict[str, str] = {}
+        for m in members:
+            reps.setdefault(root(find(m)), m)
+        firsts = list(reps.values())
+        for other in firsts[1:]:
+            a, b = firsts[0], other
+            defs = [f"{short(x)} equivalent_to at {', '.join(where(loc) for loc in compiler.slot_locations.get((short(x), 'equivalent_to'), []))}"
+                    for x in (a, b) if compiler.slot_locations.get((short(x), "equivalent_to"))]
+            problems.append(f"NENKG classes inferred equivalent but not declared equivalent: {label_of(ss, a)} and "
+                            f"{label_of(ss, b)}" + (f" ({'; '.join(defs)})" if defs else "")
+                            + " (fix: tell the definitions apart, or declare the equivalence with equivalent_to)")
+    return problems
+
+
+def _shortest_cycle(start: str, edges: dict, find, inside: set[str]) -> list[tuple[str, str, object]]:
+    """A shortest cycle of asserted subclass_of axioms from component ``start`` back to it,
+    through components of ``inside`` only, as (sub, sup, location) steps; [] if there is none."""
+    from collections import deque
+
+    back: dict[str, tuple[str, str, object] | None] = {start: None}
+    todo = deque([start])
+    while todo:
+        comp = todo.popleft()
+        for step in edges.get(comp, []):
+            nxt = find(step[1])
+            if nxt not in inside:
+                continue
+            if nxt == start:
+                path = [step]
+                while back[comp] is not None:
+                    path.append(back[comp])
+                    comp = find(back[comp][0])
+                return path[::-1]
+            if nxt not in back:
+                back[nxt] = step
+                todo.append(nxt)
+    return []
 
 
 def build(root: Path, *, write: bool = True, reasoner: bool = True,
@@ -373,11 +479,22 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True,
     root = Path(root)
     phase = progress or (lambda name: None)
     phase("compiling the sources")
-    ss = read_sources(root / "ontology" / "src")
-    declined = read_declined(ss)
+    # every module is read and compiled even after a faulty one: all problems in one report
+    ss, errors = load_sources(root / "ontology" / "src")
+    declined: list[NoTermFound] = []
+    try:
+        declined = read_declined(ss)
+    except SourceErrors as exc:
+        errors.extend(exc.errors)
+    except SourceError as exc:
+        errors.append(exc)
     version = ss.version
     main_iri, main_viri = ns.ontology_iris(version, "nenkg.owl")
-    main = compile_graph(ss, ontology_iri=main_iri, version_iri=main_viri)
+    compiler = compile_sources(ss, ontology_iri=main_iri, version_iri=main_viri)
+    errors.extend(compiler.errors)
+    if errors:
+        raise SourceErrors(sort_errors(errors, ss.files))
+    main = compiler.g
     base_iri, base_viri = ns.ontology_iris(version, "nenkg-base.owl")
     base = compile_graph(ss, ontology_iri=base_iri, version_iri=base_viri, include_external=False,
                          title_suffix=" (base: own axioms and their classification)")
@@ -385,16 +502,21 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True,
     if reasoner:
         phase("reasoning with HermiT")
     result = reason(main) if reasoner else ReasonerResult([], [])
-    if result.unsatisfiable:
-        names = "; ".join(label_of(ss, iri) for iri in result.unsatisfiable)
-        raise LogicalError(f"{len(result.unsatisfiable)} unsatisfiable class(es): {names}")
+    # the logical problems and the quality gate's errors are reported together
+    problems = [f"unsatisfiable class {label_of(ss, iri)}" for iri in result.unsatisfiable]
+    problems += equivalence_problems(ss, compiler, result.equivalent)
     add_inferred(main, result)
     add_inferred(base, result, own_only=True)
     label_externals(base, main)
     for g in (main, base):
         decimals_with_fraction(g)
     phase("running the quality gate")
-    refuse_on_errors(check_graph(main))
+    quality = check_graph(main)
+    findings = quality.at("ERROR") if quality.failed else []
+    if problems:
+        raise LogicalError(problems, findings)
+    if findings:
+        raise QualityError(findings)
     full_iri, full_viri = ns.ontology_iris(version, "nenkg-full.owl")
     full = _rename_ontology(main, main_iri, full_iri, full_viri)
 

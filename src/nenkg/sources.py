@@ -32,12 +32,37 @@ LANG = "en"
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every mapping under the key ``__line__``."""
+    """A safe loader that records the line of every mapping under the key ``__line__``, and
+    (invisibly to iteration) the line of each key and of each list item: :func:`line_of`."""
+
+
+class LineDict(dict):
+    """A YAML mapping; ``lines`` maps each key to the line it is written on."""
+
+    lines: dict[str, int]
+
+
+class LineList(list):
+    """A YAML sequence; ``lines`` gives the line of each item."""
+
+    lines: list[int]
+
+
+def line_of(container: Any, key: Any, default: int | None = None) -> int | None:
+    """The line of ``container[key]`` (a key of a mapping, an index of a list) as read from
+    YAML, or ``default`` when the loader did not see it (entries expanded from tables)."""
+    lines = getattr(container, "lines", None)
+    if isinstance(lines, dict):
+        return lines.get(key, default)
+    if isinstance(lines, list) and isinstance(key, int) and 0 <= key < len(lines):
+        return lines[key]
+    return default
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     loader.flatten_mapping(node)
-    mapping: dict[str, Any] = {}
+    mapping = LineDict()
+    mapping.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
@@ -45,11 +70,20 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
+        if isinstance(key, str):
+            mapping.lines[key] = key_node.start_mark.line + 1
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list[Any]:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 # Dates stay strings: the version and dates are written exactly as recorded.
 _LineLoader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
@@ -64,9 +98,31 @@ def load_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise SourceError(f"YAML syntax error: {exc.problem or exc}", Location(str(path), line)) from None
+        reason = f"YAML syntax error: {exc.problem or exc}"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            reason += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        raise SourceError(reason, Location(str(path), line)) from None
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
+
+
+_DECLARED_ID = re.compile(r"^\s*(?:-\s+)?(id|alias|extend):\s*[\"']?([^\s\"'#]+)")
+
+
+def declared_names(path: Path) -> tuple[set[str], set[str]]:
+    """The ids and aliases a module that YAML cannot read would declare, found line by line: the
+    other modules' references to them are not reported as undeclared (the syntax error is)."""
+    ids: set[str] = set()
+    aliases: set[str] = set()
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ids, aliases
+    for line in text.splitlines():
+        m = _DECLARED_ID.match(line)
+        if m:
+            (aliases if m.group(1) == "alias" else ids).add(m.group(2))
+    return ids, aliases
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,6 +289,8 @@ def _typed_value(value: Any, value_type: str | None, compiler: "Compiler") -> UR
         else:
             raise ValueError(f"{value} is not a CURIE of a known prefix")
         if curie not in compiler.ss.terms and iri not in dict(VOCABULARY):
+            if curie in compiler.ss.unreadable:
+                raise Unreadable(value)
             raise ValueError(f"{value} is not declared")
         return iri
     if value_type == "boolean":
@@ -271,6 +329,7 @@ class Source:
     date: str | None
     local_copy: str | None
     note: str | None
+    loc: Location | None = None  # where its date is written (or the entry)
 
 
 @dataclass
@@ -300,6 +359,9 @@ class SourceSet:
     aliases: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     extensions: list[Term] = field(default_factory=list)
+    #: ids of terms that could not be read (a module YAML cannot parse, a faulty table row): a
+    #: reference to one is not reported as undeclared, since its own error is
+    unreadable: set[str] = field(default_factory=set)
 
     @property
     def version(self) -> str:
@@ -321,6 +383,16 @@ def _as_list(value: Any) -> list[Any]:
 
 def read_sources(src_dir: Path) -> SourceSet:
     """Read the header ``nenkg.yaml`` and every module it lists. Raises SourceErrors."""
+    ss, errors = load_sources(src_dir)
+    if errors:
+        raise SourceErrors(errors)
+    return ss
+
+
+def load_sources(src_dir: Path) -> tuple[SourceSet, list[SourceError]]:
+    """Read the header and every module, going on after a faulty module or term so that one
+    run finds every problem: the source set (without what could not be read) and the errors.
+    Raises SourceError only when the header itself cannot be read."""
     src_dir = Path(src_dir)
     header_path = src_dir / "nenkg.yaml"
     top = load_yaml(header_path)
@@ -328,17 +400,22 @@ def read_sources(src_dir: Path) -> SourceSet:
     if not isinstance(top, dict) or "ontology" not in top or "modules" not in top:
         raise SourceError("expected the keys 'ontology' and 'modules'", Location(str(header_path), 1))
     header = top["ontology"]
+    if not isinstance(header, dict) or not isinstance(top["modules"], list):
+        raise SourceError("'ontology' is a mapping and 'modules' a list of files", Location(str(header_path), 1))
     for key in header:
         if key not in HEADER_KEYS:
-            errors.append(SourceError(f"unknown header key {key!r}", Location(str(header_path), header["__line__"])))
+            errors.append(SourceError(f"unknown header key {key!r}", Location(str(header_path), line_of(header, key, header["__line__"]))))
     for key in ("iri", "version", "title", "description", "license"):
         if not header.get(key):
             errors.append(SourceError(f"header needs {key!r}", Location(str(header_path), header["__line__"])))
     ss = SourceSet(root=src_dir, header=header, files=[header_path])
     sites = None  # the site table of the patterns, read with the first pattern
 
-    for name in top["modules"]:
-        path = src_dir / name
+    for i, name in enumerate(top["modules"]):
+        path = src_dir / str(name)
+        if not path.is_file():
+            errors.append(SourceError(f"module {name!r} does not exist", Location(str(header_path), line_of(top["modules"], i))))
+            continue
         ss.files.append(path)
         if path.suffix == ".tsv":
             # the ICD-O-3 topography table: each code becomes a fact on its site
@@ -353,6 +430,8 @@ def read_sources(src_dir: Path) -> SourceSet:
             doc = load_yaml(path)
         except SourceError as exc:
             errors.append(exc)
+            ids, aliases = declared_names(path)
+            ss.unreadable |= ids | aliases
             continue
         if not isinstance(doc, dict):
             errors.append(SourceError("a module is a mapping with 'terms' and/or 'sources'", Location(str(path), 1)))
@@ -363,33 +442,46 @@ def read_sources(src_dir: Path) -> SourceSet:
                 errors.extend(site_errors)
             table, entries, pattern_errors = expand_pattern(path, doc, sites)
             errors.extend(pattern_errors)
+            # a faulty row names its id: references to it are not undeclared
+            ss.unreadable |= {e.location.term for e in pattern_errors if e.location and e.location.term}
             ss.files.append(table)
             for entry in entries:
                 errors.extend(_read_term(ss, entry, table))
             continue
-        for key, entry in (doc.get("sources") or {}).items():
+        module_sources = doc.get("sources") or {}
+        if not isinstance(module_sources, dict):
+            errors.append(SourceError("'sources' is a mapping from keys to sources", Location(str(path), line_of(doc, "sources"))))
+            module_sources = {}
+        for key, entry in module_sources.items():
             if key == "__line__":
                 continue
             errors.extend(_read_source(ss, key, entry, path))
-        for entry in doc.get("terms") or []:
-            errors.extend(_read_term(ss, entry, path))
-    if errors:
-        raise SourceErrors(errors)
-    return ss
+        bad = [k for k in doc if k not in ("sources", "terms", "__line__")]
+        for key in bad:
+            errors.append(SourceError(f"unknown module key {key!r}; a module has 'terms' and/or 'sources'",
+                                      Location(str(path), line_of(doc, key, 1))))
+        terms = doc.get("terms") or []
+        if not isinstance(terms, list):
+            errors.append(SourceError("'terms' is a list of terms", Location(str(path), line_of(doc, "terms"))))
+            continue
+        for i, entry in enumerate(terms):
+            errors.extend(_read_term(ss, entry, path, line_of(terms, i)))
+    return ss, errors
 
 
 def _read_source(ss: SourceSet, key: str, entry: Any, path: Path) -> list[SourceError]:
     loc = Location(str(path), entry.get("__line__") if isinstance(entry, dict) else None, key)
     if not isinstance(entry, dict) or not entry.get("iri") or not entry.get("title"):
         return [SourceError("a source needs at least 'iri' and 'title'", loc)]
-    errs = [SourceError(f"unknown source key {k!r}", loc) for k in entry if k not in SOURCE_KEYS]
+    errs = [SourceError(f"unknown source key {k!r}", _at(loc, entry, k)) for k in entry if k not in SOURCE_KEYS]
     if key in ss.sources:
         errs.append(SourceError(f"source key {key!r} defined twice", loc))
     if entry.get("curie") and not ns.is_valid_curie(entry["curie"]):
-        errs.append(SourceError(f"source CURIE {entry['curie']!r} is not valid", loc))
+        errs.append(SourceError(f"source CURIE {entry['curie']!r} is not valid", _at(loc, entry, "curie")))
     ss.sources[key] = Source(
         key, str(entry["iri"]), entry.get("curie"), str(entry["title"]), entry.get("publisher"),
         str(entry["date"]) if entry.get("date") else None, entry.get("local_copy"), entry.get("note"),
+        _at(loc, entry, "date"),
     )
     return errs
 
@@ -397,36 +489,45 @@ def _read_source(ss: SourceSet, key: str, entry: Any, path: Path) -> list[Source
 EXTEND_KEYS = {"extend", "comments", "synonyms", "xrefs", "subclass_of", "disjoint_with", "sources", "facts", "__line__"}
 
 
-def _read_term(ss: SourceSet, entry: Any, path: Path) -> list[SourceError]:
+def _at(loc: Location, container: Any, key: Any) -> Location:
+    """``loc`` moved to the line of ``container[key]`` when the loader recorded it."""
+    line = line_of(container, key)
+    return Location(loc.file, line, loc.term) if line else loc
+
+
+def _read_term(ss: SourceSet, entry: Any, path: Path, line: int | None = None) -> list[SourceError]:
     if not isinstance(entry, dict):
-        return [SourceError("each term is a mapping", Location(str(path)))]
+        return [SourceError("each term is a mapping", Location(str(path), line))]
     if "extend" in entry:
         # more axioms and annotations for a term defined in another module
         loc = Location(str(path), entry.get("__line__"), str(entry["extend"]))
         bad = [k for k in entry if k not in EXTEND_KEYS]
         if bad:
-            return [SourceError(f"an 'extend' entry takes only {sorted(EXTEND_KEYS - {'__line__'})}; got {bad}", loc)]
+            return [SourceError(f"an 'extend' entry takes only {sorted(EXTEND_KEYS - {'__line__'})}; got {k!r}", _at(loc, entry, k))
+                    for k in bad]
         ss.extensions.append(Term(str(entry["extend"]), "extension", entry, loc))
         return []
-    loc = Location(str(path), entry.get("__line__"), str(entry.get("id")))
     curie = entry.get("id")
+    loc = Location(str(path), entry.get("__line__"), str(curie) if curie is not None else None)
     errs: list[SourceError] = []
     if not isinstance(curie, str):
         return [SourceError("a term needs an 'id'", loc)]
     try:
         prefix, _ = ns.split_curie(curie)
     except ValueError:
-        return [SourceError(f"{curie!r} is not a CURIE", loc)]
+        ss.unreadable.add(curie)
+        return [SourceError(f"{curie!r} is not a CURIE", _at(loc, entry, "id"))]
     if prefix not in ns.ENTITY_PREFIXES:
-        return [SourceError(f"unknown prefix {prefix!r}", loc, "use a prefix of nenkg.namespaces")]
+        ss.unreadable.add(curie)
+        return [SourceError(f"unknown prefix {prefix!r}", _at(loc, entry, "id"), "use a prefix of nenkg.namespaces")]
     if not ns.is_valid_curie(curie):
-        errs.append(SourceError(f"{curie!r} does not match the {prefix} identifier pattern", loc))
+        errs.append(SourceError(f"{curie!r} does not match the {prefix} identifier pattern", _at(loc, entry, "id")))
     ttype = entry.get("type", "class")
     if ttype not in TERM_TYPES:
-        errs.append(SourceError(f"unknown type {ttype!r}; one of {sorted(TERM_TYPES)}", loc))
+        errs.append(SourceError(f"unknown type {ttype!r}; one of {sorted(TERM_TYPES)}", _at(loc, entry, "type")))
     for key in entry:
         if key not in TERM_KEYS:
-            errs.append(SourceError(f"unknown key {key!r}", loc, "check the spelling against ontology/README.md"))
+            errs.append(SourceError(f"unknown key {key!r}", _at(loc, entry, key), "check the spelling against ontology/README.md"))
     if not entry.get("label"):
         errs.append(SourceError("a term needs a 'label'", loc))
     if curie in ss.terms:
@@ -434,7 +535,7 @@ def _read_term(ss: SourceSet, entry: Any, path: Path) -> list[SourceError]:
     alias = entry.get("alias")
     if alias:
         if alias in ss.aliases:
-            errs.append(SourceError(f"alias {alias!r} is used twice", loc))
+            errs.append(SourceError(f"alias {alias!r} is used twice", _at(loc, entry, "alias")))
         ss.aliases[alias] = curie
     ss.terms[curie] = Term(curie, ttype, entry, loc)
     return errs
@@ -442,6 +543,10 @@ def _read_term(ss: SourceSet, entry: Any, path: Path) -> list[SourceError]:
 
 # ---------------------------------------------------------------------------------------------
 # Compiling to RDF
+
+
+class Unreadable(ValueError):
+    """A reference to a term whose entry could not be read: its own error is reported."""
 
 
 class Compiler:
@@ -452,6 +557,10 @@ class Compiler:
         self.include_external = include_external
         self.g = Graph()
         self.errors: list[SourceError] = []
+        #: where each asserted axiom between two named classes is written (for the logical checks)
+        self.axiom_locations: dict[tuple, Location] = {}
+        #: where each subclass_of / equivalent_to item of a term is written, by (CURIE, slot)
+        self.slot_locations: dict[tuple[str, str], list[Location]] = {}
         for prefix, iri in ns.PREFIXES.items():
             if prefix not in ns.XREF_ONLY_PREFIXES:
                 self.g.bind(prefix, iri, override=True, replace=True)
@@ -459,6 +568,20 @@ class Compiler:
     # -- helpers -------------------------------------------------------------------------------
     def _err(self, reason: str, loc: Location, fix: str | None = None) -> None:
         self.errors.append(SourceError(reason, loc, fix))
+
+    def _ref_err(self, exc: ValueError, loc: Location) -> None:
+        """Report a bad reference, unless it names a term that could not be read."""
+        if not isinstance(exc, Unreadable):
+            self._err(str(exc), loc)
+
+    @staticmethod
+    def _loc(t: Term, key: str, index: int | None = None) -> Location:
+        """Where ``key`` of term ``t`` (its item ``index`` if given) is written: the exact line
+        when the YAML loader recorded it, else the term's line (a table row's)."""
+        line = line_of(t.data, key, t.loc.line)
+        if index is not None:
+            line = line_of(t.data.get(key), index, line)
+        return Location(t.loc.file, line, t.loc.term)
 
     @staticmethod
     def _bnode(*parts: object) -> BNode:
@@ -470,6 +593,8 @@ class Compiler:
 
     def resolve_entity(self, token: str, kinds: set[str], loc: Location) -> str:
         curie = self.ss.aliases.get(token, token)
+        if token in self.ss.unreadable and curie not in self.ss.terms:
+            raise Unreadable(token)
         if ":" not in curie:
             raise ValueError(f"unknown name {token!r}: neither a property alias (properties.yaml) nor a CURIE")
         try:
@@ -477,8 +602,12 @@ class Compiler:
         except (ns.UnknownPrefix, ValueError) as exc:
             raise ValueError(str(exc)) from None
         term = self.ss.terms.get(curie)
+        if term is None and (curie in self.ss.unreadable or token in self.ss.unreadable):
+            raise Unreadable(token)
         if term is None:
             raise ValueError(f"{token} is used but not declared (declare it in a module, external terms in external.yaml)")
+        if term.type not in TERM_TYPES:
+            raise Unreadable(token)  # its unknown type is reported
         if term.type not in kinds:
             raise ValueError(f"{token} is a {term.type}, expected {' or '.join(sorted(kinds))}")
         return iri
@@ -491,6 +620,8 @@ class Compiler:
         )
         try:
             return parser.parse()
+        except Unreadable:
+            return None  # its module's error is reported
         except ValueError as exc:
             self._err(str(exc), loc)
             return None
@@ -587,7 +718,7 @@ class Compiler:
                 elif re.fullmatch(r"\d{4}", src.date):
                     dtype = XSD.gYear
                 else:
-                    self._err(f"source date {src.date!r} is neither YYYY-MM-DD nor YYYY", Location("sources", None, src.key))
+                    self._err(f"source date {src.date!r} is neither YYYY-MM-DD nor YYYY", src.loc or Location("sources", None, src.key))
                     continue
                 self.g.add((s, ns.DCTERMS.date, Literal(src.date, datatype=dtype)))
             if src.curie:
@@ -608,6 +739,8 @@ class Compiler:
             self.emit_term(term)
         for ext in self.ss.extensions:
             target = self.ss.terms.get(ext.curie)
+            if target is None and ext.curie in self.ss.unreadable:
+                continue
             if target is None or target.type != "class":
                 self._err(f"'extend' names {ext.curie}, which is not a class defined in the sources", ext.loc)
                 continue
@@ -621,46 +754,56 @@ class Compiler:
         self._class_axioms(t)
 
     def _comments_and_sources(self, t: Term) -> None:
-        for c in _as_list(t.data.get("comments")):
+        for i, c in enumerate(_as_list(t.data.get("comments"))):
+            loc = self._loc(t, "comments", i)
+            if isinstance(c, dict):
+                loc = Location(loc.file, line_of(c, "sources", c.get("__line__") or loc.line), t.curie)
             text, srcs = (c, []) if isinstance(c, str) else (c.get("text"), _as_list(c.get("sources")))
-            self.annotate(t.iri, RDFS.comment, self._lit(text), srcs, t.loc)
-        for key in _as_list(t.data.get("sources")):
+            if not isinstance(c, (str, dict)) or not text:
+                self._err("a comment is a text or {text: ..., sources: [...]}", loc)
+                continue
+            self.annotate(t.iri, RDFS.comment, self._lit(text), srcs, loc)
+        for i, key in enumerate(_as_list(t.data.get("sources"))):
             src = self.ss.sources.get(key)
             if src is None:
-                self._err(f"unknown source key {key!r}", t.loc, "add it to sources.yaml")
+                self._err(f"unknown source key {key!r}", self._loc(t, "sources", i), "add it to sources.yaml")
             else:
                 self.g.add((t.iri, ns.DCTERMS.source, URIRef(src.iri)))
 
     def emit_term(self, t: Term) -> None:
-        d, loc, s, g = t.data, t.loc, t.iri, self.g
+        d, s, g = t.data, t.iri, self.g
         decl = {
             "class": OWL.Class,
             "object_property": OWL.ObjectProperty,
             "datatype_property": OWL.DatatypeProperty,
             "annotation_property": OWL.AnnotationProperty,
             "individual": OWL.NamedIndividual,
-        }[t.type]
+        }.get(t.type)
+        if decl is None:
+            return  # an unknown type, reported when the term was read
         g.add((s, RDF.type, decl))
-        label = d["label"]
+        label = d.get("label")
         if d.get("deprecated") and not str(label).startswith("obsolete "):
-            self._err("a deprecated term's label starts with 'obsolete '", loc)
-        g.add((s, RDFS.label, self._lit(label)))
+            self._err("a deprecated term's label starts with 'obsolete '", self._loc(t, "label"))
+        if label:
+            g.add((s, RDFS.label, self._lit(label)))
         if d.get("definition"):
             srcs = _as_list(d.get("definition_sources"))
-            self.annotate(s, ns.IAO_DEFINITION, self._lit(d["definition"]), srcs, loc, definition=True)
+            self.annotate(s, ns.IAO_DEFINITION, self._lit(d["definition"]), srcs, self._loc(t, "definition_sources"),
+                          definition=True)
         self._comments_and_sources(t)
         self._synonyms(t)
         self._xrefs(t)
         if d.get("deprecated"):
             g.add((s, OWL.deprecated, Literal(True)))
-            for r in _as_list(d.get("replaced_by")):
-                g.add((s, ns.IAO_TERM_REPLACED_BY, URIRef(self._entity(r, loc))))
+            for i, r in enumerate(_as_list(d.get("replaced_by"))):
+                g.add((s, ns.IAO_TERM_REPLACED_BY, URIRef(self._entity(r, self._loc(t, "replaced_by", i)))))
             for r in _as_list(d.get("consider")):
                 g.add((s, ns.OBOINOWL.consider, Literal(r)))
             if d.get("obsolescence_reason"):
                 g.add((s, URIRef(ns.OBO + "IAO_0000231"), self._lit(d["obsolescence_reason"])))
             if d.get("subclass_of") or d.get("equivalent_to"):
-                self._err("a deprecated term carries no logical axioms", loc)
+                self._err("a deprecated term carries no logical axioms", self._loc(t, "subclass_of" if d.get("subclass_of") else "equivalent_to"))
         if t.type == "class":
             self._class_axioms(t)
         elif t.type == "object_property":
@@ -669,7 +812,7 @@ class Compiler:
             if d.get("range"):
                 rng = str(d["range"])
                 if not rng.startswith("xsd:"):
-                    self._err(f"a datatype property's range is an xsd datatype, got {rng!r}", loc)
+                    self._err(f"a datatype property's range is an xsd datatype, got {rng!r}", self._loc(t, "range"))
                 else:
                     g.add((s, RDFS.range, XSD[rng[4:]]))
             if "functional" in _as_list(d.get("characteristics")):
@@ -678,30 +821,38 @@ class Compiler:
             self._facts(t)
         if t.type == "individual":
             for i, ty in enumerate(_as_list(d.get("types"))):
-                e = self.parse_expr(ty, loc)
+                e = self.parse_expr(ty, self._loc(t, "types", i))
                 if e is not None:
                     g.add((s, RDF.type, self.emit_expr(e, f"{t.curie}/type/{i}")))
         if d.get("value_type") and t.type != "annotation_property":
-            self._err("'value_type' is for annotation properties", loc)
+            self._err("'value_type' is for annotation properties", self._loc(t, "value_type"))
         elif t.type == "annotation_property" and d.get("value_type") not in VALUE_TYPES:
-            self._err(f"an annotation property needs value_type, one of {sorted(VALUE_TYPES)}", loc)
+            self._err(f"an annotation property needs value_type, one of {sorted(VALUE_TYPES)}", self._loc(t, "value_type"))
 
     def _facts(self, t: Term) -> None:
         """Property values of an individual, typed by the property's declared value_type."""
         facts = t.data.get("facts") or {}
+        if not isinstance(facts, dict):
+            self._err("facts is a mapping from annotation properties to values", self._loc(t, "facts"))
+            return
         for key, values in facts.items():
             if key == "__line__":
                 continue
+            kloc = Location(t.loc.file, line_of(facts, key, t.loc.line), t.curie)
             curie = self.ss.aliases.get(key, key)
             prop = self.ss.terms.get(curie)
-            if prop is None or prop.type != "annotation_property":
-                self._err(f"fact {key!r} is not a declared annotation property", t.loc)
+            if prop is None and (key in self.ss.unreadable or curie in self.ss.unreadable):
                 continue
-            for value in _as_list(values):
+            if prop is None or prop.type != "annotation_property":
+                self._err(f"fact {key!r} is not a declared annotation property", kloc)
+                continue
+            for i, value in enumerate(_as_list(values)):
                 try:
                     obj = _typed_value(value, prop.data.get("value_type"), self)
+                except Unreadable:
+                    continue
                 except ValueError as exc:
-                    self._err(f"fact {key!r}: {exc}", t.loc)
+                    self._err(f"fact {key!r}: {exc}", Location(kloc.file, line_of(values, i, kloc.line), t.curie))
                     continue
                 self.g.add((t.iri, prop.iri, obj))
 
@@ -713,54 +864,59 @@ class Compiler:
             return ns.BASE + "invalid"
 
     def _synonyms(self, t: Term) -> None:
-        for syn in _as_list(t.data.get("synonyms")):
+        for i, syn in enumerate(_as_list(t.data.get("synonyms"))):
             if not isinstance(syn, dict):
-                self._err("a synonym is a mapping such as {exact: 'NEN', abbreviation: true}", t.loc)
+                self._err("a synonym is a mapping such as {exact: 'NEN', abbreviation: true}", self._loc(t, "synonyms", i))
                 continue
             scopes = [k for k in syn if k in SYNONYM_SCOPES]
             unknown = [k for k in syn if k not in SYNONYM_SCOPES and k not in ("abbreviation", "sources", "__line__")]
             loc = Location(t.loc.file, syn.get("__line__"), t.curie)
+            if unknown:
+                loc = Location(loc.file, line_of(syn, unknown[0], loc.line), t.curie)
             if len(scopes) != 1 or unknown:
                 self._err(f"a synonym has exactly one scope of {sorted(SYNONYM_SCOPES)} (got {sorted(k for k in syn if k != '__line__')})", loc)
                 continue
             text = self._lit(syn[scopes[0]])
             extra = [(ns.OBOINOWL.hasSynonymType, URIRef(ns.OMO_ABBREVIATION))] if syn.get("abbreviation") else []
-            self.annotate(t.iri, SYNONYM_SCOPES[scopes[0]], text, _as_list(syn.get("sources")), loc, extra=extra)
+            self.annotate(t.iri, SYNONYM_SCOPES[scopes[0]], text, _as_list(syn.get("sources")),
+                          Location(loc.file, line_of(syn, "sources", loc.line), t.curie), extra=extra)
 
     def _xrefs(self, t: Term) -> None:
         xrefs = t.data.get("xrefs") or {}
         if not isinstance(xrefs, dict):
-            self._err("xrefs is a mapping from exact/close/broad/narrow/related/dbxref to lists", t.loc)
+            self._err("xrefs is a mapping from exact/close/broad/narrow/related/dbxref to lists", self._loc(t, "xrefs"))
             return
         for kind, values in xrefs.items():
             if kind == "__line__":
                 continue
+            kline = line_of(xrefs, kind, t.loc.line)
             pred = XREF_PREDICATES.get(kind)
             if pred is None:
-                self._err(f"unknown xref kind {kind!r}; one of {sorted(XREF_PREDICATES)}", t.loc)
+                self._err(f"unknown xref kind {kind!r}; one of {sorted(XREF_PREDICATES)}", Location(t.loc.file, kline, t.curie))
                 continue
-            for value in _as_list(values):
-                curie = str(value).split()[0]
+            for i, value in enumerate(_as_list(values)):
+                vloc = Location(t.loc.file, line_of(values, i, kline), t.curie)
+                curie = str(value).split()[0] if str(value).strip() else ""
                 if not ns.is_valid_curie(curie):
-                    self._err(f"cross-reference {curie!r} is not a valid CURIE of a known prefix", t.loc)
+                    self._err(f"cross-reference {curie!r} is not a valid CURIE of a known prefix", vloc)
                     continue
                 if kind == "dbxref":
                     self.g.add((t.iri, pred, Literal(curie)))
                 else:
                     prefix = curie.split(":")[0]
                     if prefix not in ns.ENTITY_PREFIXES:
-                        self._err(f"{curie}: a {kind} match needs a prefix with term IRIs; use dbxref", t.loc)
+                        self._err(f"{curie}: a {kind} match needs a prefix with term IRIs; use dbxref", vloc)
                         continue
                     self.g.add((t.iri, pred, URIRef(ns.expand(curie))))
 
     def _class_axioms(self, t: Term) -> None:
         s, loc = t.iri, t.loc
         for slot, pred in (("subclass_of", RDFS.subClassOf), ("equivalent_to", OWL.equivalentClass)):
-            for _i, item in enumerate(_as_list(t.data.get(slot))):
-                text, srcs, note, iloc = item, [], None, loc
+            for i, item in enumerate(_as_list(t.data.get(slot))):
+                text, srcs, note, iloc = item, [], None, self._loc(t, slot, i)
                 if isinstance(item, dict):
                     text, srcs, note = item.get("expr"), _as_list(item.get("sources")), item.get("comment")
-                    iloc = Location(loc.file, item.get("__line__"), t.curie)
+                    iloc = Location(loc.file, item.get("__line__") or iloc.line, t.curie)
                     bad = [k for k in item if k not in ("expr", "sources", "comment", "__line__")]
                     if bad or not text:
                         self._err(f"an axiom is 'expr' with optional 'sources' and 'comment' (got {bad or 'no expr'})", iloc)
@@ -769,47 +925,52 @@ class Compiler:
                 if e is None:
                     continue
                 o = self.emit_expr(e, f"{t.curie}/{slot}/{text}")
+                if e.kind == "class":
+                    self.axiom_locations.setdefault((s, pred, o), iloc)
+                self.slot_locations.setdefault((t.curie, slot), []).append(iloc)
                 extra = [(RDFS.comment, self._lit(note))] if note else []
                 self.annotate(s, pred, o, srcs, iloc, extra=extra)
         disjoint = _as_list(t.data.get("disjoint_with"))
-        for other in disjoint:
+        for i, other in enumerate(disjoint):
             try:
                 iri = self.resolve_entity(other, {"class"}, loc)
             except ValueError as exc:
-                self._err(str(exc), loc)
+                self._ref_err(exc, self._loc(t, "disjoint_with", i))
                 continue
             self.g.add((s, OWL.disjointWith, URIRef(iri)))
 
     def _property_axioms(self, t: Term) -> None:
         s, loc, d = t.iri, t.loc, t.data
-        for parent in _as_list(d.get("sub_property_of")):
+        for i, parent in enumerate(_as_list(d.get("sub_property_of"))):
             try:
                 self.g.add((s, RDFS.subPropertyOf, URIRef(self.resolve_entity(parent, {"object_property"}, loc))))
             except ValueError as exc:
-                self._err(str(exc), loc)
+                self._ref_err(exc, self._loc(t, "sub_property_of", i))
         for slot, pred in (("domain", RDFS.domain), ("range", RDFS.range)):
             if d.get(slot):
-                e = self.parse_expr(d[slot], loc)
+                e = self.parse_expr(d[slot], self._loc(t, slot))
                 if e is not None:
                     self.g.add((s, pred, self.emit_expr(e, f"{t.curie}/{slot}")))
         if d.get("inverse_of"):
             try:
                 self.g.add((s, OWL.inverseOf, URIRef(self.resolve_entity(d["inverse_of"], {"object_property"}, loc))))
             except ValueError as exc:
-                self._err(str(exc), loc)
+                self._ref_err(exc, self._loc(t, "inverse_of"))
         chain = _as_list(d.get("property_chain"))
         if chain:
-            try:
-                links = [URIRef(self.resolve_entity(p, {"object_property"}, loc)) for p in chain]
-            except ValueError as exc:
-                self._err(str(exc), loc)
-            else:
+            links = []
+            for i, p in enumerate(chain):
+                try:
+                    links.append(URIRef(self.resolve_entity(p, {"object_property"}, loc)))
+                except ValueError as exc:
+                    self._ref_err(exc, self._loc(t, "property_chain", i))
+            if len(links) == len(chain):
                 head = self._bnode(t.curie, "chain")
                 self._list(head, links, t.curie + "/chain")
                 self.g.add((s, OWL.propertyChainAxiom, head))
-        for c in _as_list(d.get("characteristics")):
+        for i, c in enumerate(_as_list(d.get("characteristics"))):
             if c not in CHARACTERISTICS:
-                self._err(f"unknown characteristic {c!r}; one of {sorted(CHARACTERISTICS)}", loc)
+                self._err(f"unknown characteristic {c!r}; one of {sorted(CHARACTERISTICS)}", self._loc(t, "characteristics", i))
             else:
                 self.g.add((s, RDF.type, CHARACTERISTICS[c]))
 
@@ -833,10 +994,32 @@ class Compiler:
 
 def compile_graph(ss: SourceSet, *, ontology_iri: str, version_iri: str, include_external: bool = True,
                   title_suffix: str = "") -> Graph:
-    """Compile the sources into one graph (header + vocabulary + sources + terms)."""
+    """Compile the sources into one graph (header + vocabulary + sources + terms); raises
+    SourceErrors listing every problem found."""
+    return compile_sources(ss, ontology_iri=ontology_iri, version_iri=version_iri,
+                           include_external=include_external, title_suffix=title_suffix).finish()
+
+
+def compile_sources(ss: SourceSet, *, ontology_iri: str, version_iri: str, include_external: bool = True,
+                    title_suffix: str = "") -> Compiler:
+    """Compile without raising: the compiler holds the graph (``g``), every problem found
+    (``errors``) and where each axiom between two named classes is written."""
     c = Compiler(ss, include_external=include_external)
     c.emit_header(ontology_iri, version_iri, title_suffix)
     c.declare_vocabulary()
     c.emit_sources()
     c.emit_terms()
-    return c.finish()
+    return c
+
+
+def sort_errors(errors: list[SourceError], files: list[Path]) -> list[SourceError]:
+    """The errors in the order of the files (as the header lists them), then by line."""
+    order = {str(f): i for i, f in enumerate(files)}
+
+    def key(e: SourceError) -> tuple:
+        loc = e.location
+        if loc is None:
+            return (len(order) + 1, 0)
+        return (order.get(loc.file, len(order)), loc.file, loc.line or 0)
+
+    return sorted(errors, key=key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import LogicalError, QualityError
+from ..errors import LogicalError, QualityError, finding_lines
 from .options import add_command
 from .progress import Progress
 
@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         examples="nenkg build            # write the release\nnenkg build --dry-run  # check only, write nothing",
         exit_codes="0  built (and written unless --dry-run)\n"
                    "1  a logical or quality check failed (inconsistent ontology, unsatisfiable class,\n"
-                   "   QC ERROR or SHACL violation); nothing written\n"
+                   "   subclass cycle or undeclared equivalence between NENKG classes, QC ERROR or SHACL\n"
+                   "   violation); all of them are listed; nothing written\n"
                    "2  bad input or a runtime error (YAML syntax, unknown key or prefix, undeclared term,\n"
                    "   malformed CURIE, missing Java); nothing written")
     p.add_argument("--dry-run", action="store_true", help="compile and reason, write nothing")
@@ -34,7 +35,14 @@ def run(args: argparse.Namespace) -> int:
         report = build(args.root, write=not args.dry_run, progress=progress)
     except LogicalError as exc:
         progress.clear()
-        print(f"nenkg build: logical check failed: {exc}; nothing written", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if exc.findings:
+            print(f"{len(exc.findings)} quality error(s):", file=sys.stderr)
+            for line in finding_lines(exc.findings):
+                print(line, file=sys.stderr)
+        what = f"{len(exc.problems)} logical problem(s)" + (f" and {len(exc.findings)} quality error(s)" if exc.findings else "")
+        print(f"nenkg build: logical check failed: {what}; nothing written", file=sys.stderr)
         return exc.exit_code
     except QualityError as exc:
         progress.clear()
