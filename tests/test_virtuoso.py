@@ -34,28 +34,33 @@ if not available() and not REQUIRED:
     pytestmark = pytest.mark.skip(reason=MISSING)  # decided before anything is built or started
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-# Virtuoso 7.2 departs from SPARQL 1.1 on these library queries (Virtuoso's documented dialect: its
-# transitive evaluation of property paths needs a bound end and does not combine with
-# `define input:default-graph-uri` lists; some nested OPTIONAL/FILTER patterns hit its SQL compiler)
-PATH_REASON = "property paths (* or +) with both ends open: Virtuoso 7 answers fewer or no rows"
+# Library queries Virtuoso 7.2.5 (Debian's virtuoso-opensource 7.2.5.1) answers wrongly or not at all.
+# Virtuoso compiles a `*` / `+` property path into a transitive subquery, which must be given one
+# end (documented, "Transitivity in SPARQL"; an open path fails with "TR...: transitive start not
+# given"). When that end is bound only by a join with the query's other triple patterns or by the
+# parameter's VALUES block, 7.2.5 returns rows too few (a defect, not a documented dialect: the
+# same path with a constant end answers right). Counts are embedded -> Virtuoso, with the test's
+# 300 records. Virtuoso also repeats a node once per path where SPARQL 1.1 gives it once; the
+# library's path queries are SELECT DISTINCT, so that difference does not show.
+JOINED = "a * or + path whose end is bound by a join or VALUES: Virtuoso 7.2.5 returns too few rows"
 VIRTUOSO_CANNOT = {
-    "carcinoid-syndrome-causes": PATH_REASON,
-    "classes-of-grade": PATH_REASON,
-    "classes-without-xrefs": PATH_REASON,
-    "hereditary-predispositions": PATH_REASON,
-    "nens-from-cell-type": PATH_REASON,
-    "nens-producing-hormone": PATH_REASON,
-    "nens-treated-with": PATH_REASON,
-    "subtypes": PATH_REASON,
-    "syndromes-predisposing-to": PATH_REASON,
-    "treatments-for-nen": PATH_REASON,
-    "tests-measuring-analyte": PATH_REASON + " (inside OPTIONAL)",
-    "nens-in-organ": "property path in a nested group: Virtuoso error SQ156 (internal optimized compiler error)",
-    "functioning-gep-tumours": "property path with FILTER: Virtuoso error SQ156 (internal optimized compiler error)",
-    "organ-parts": "FILTER over an equivalence: Virtuoso error SP031 (sparp_gp_deprecate internal error)",
-    "seed-symptoms": "Virtuoso error SQ074 compiling the query",
-    "tests-for-nen": "the query stops the Virtuoso 7.2.5 server process (not run)",
+    "carcinoid-syndrome-causes": JOINED + " (32 -> 8)",
+    "classes-of-grade": JOINED + " (6 -> 5: the site, an OPTIONAL reached through rdf:rest*, is lost)",
+    "hereditary-predispositions": JOINED + " (94 -> 1)",
+    "nens-from-cell-type": JOINED + " (1 -> 0)",
+    "nens-producing-hormone": JOINED + " (5 -> 0)",
+    "nens-treated-with": JOINED + " (3 -> 0)",
+    "subtypes": JOINED + " (10 -> 0)",
+    "syndromes-predisposing-to": JOINED + " (50 -> 1)",
+    "treatments-for-nen": JOINED + " (13 -> 12: the agent of a therapy stated on a superclass is lost)",
+    "tests-measuring-analyte": JOINED + " (inside OPTIONAL: the disease and purpose columns come back unbound)",
+    "nens-in-organ": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
+    "functioning-gep-tumours": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
+    "organ-parts": "Virtuoso error SP031 (SPARQL compiler internal error in sparp_gp_deprecate: FILTER over an equivalence)",
+    "seed-symptoms": "Virtuoso error SQ074 compiling the SQL it generates",
+    "tests-for-nen": "ends the Virtuoso 7.2.5 server process (so it is not run)",
 }
+NOT_RUN = {"tests-for-nen"}
 
 
 def nenkg(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -145,6 +150,21 @@ def test_library_same_answers_as_the_embedded_store(loaded, local, library):
         mine = library.run(local, name)
         theirs = library.run(loaded, name)
         assert comparable(theirs, boolean_columns(mine)) == comparable(mine), name
+
+
+def test_excused_queries_still_differ(loaded, local, library):
+    """The excuses stay true: each excused query fails or answers differently on this Virtuoso (when
+    one starts to agree, it leaves VIRTUOSO_CANNOT and is compared like the others)."""
+    agree = []
+    for name in sorted(set(VIRTUOSO_CANNOT) - NOT_RUN):
+        mine = library.run(local, name)
+        try:
+            theirs = library.run(loaded, name, timeout=60)
+        except StoreError:
+            continue
+        if comparable(theirs, boolean_columns(mine)) == comparable(mine):
+            agree.append(name)
+    assert agree == [], "now the same on Virtuoso: remove from VIRTUOSO_CANNOT"
 
 
 def test_reload_replaces_the_graph(virtuoso, netrc_file, built, loaded, local):

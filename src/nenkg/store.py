@@ -474,12 +474,21 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
     raise StoreError("cannot bind parameters: the query has no group pattern (WHERE { ... })")
 
 
+def _blank_node(label: str) -> ox.BlankNode:
+    """A blank node of a server's answer; labels that are not valid in N-Triples (Virtuoso writes
+    ``nodeID://b10006``) are hex-encoded, so distinct labels stay distinct."""
+    try:
+        return ox.BlankNode(label)
+    except ValueError:
+        return ox.BlankNode("x" + label.encode("utf-8").hex())
+
+
 def _parse_json_term(t: dict) -> Term:
     kind = t.get("type")
     if kind == "uri":
         return ox.NamedNode(t["value"])
     if kind == "bnode":
-        return ox.BlankNode(t["value"])
+        return _blank_node(t["value"])
     if kind in ("literal", "typed-literal"):
         if "xml:lang" in t:
             return ox.Literal(t["value"], language=t["xml:lang"])
@@ -533,10 +542,10 @@ class RemoteStore(Store):
         """One request, authorized up front when the service has challenged before. A 401 is
         answered once when it is the first challenge or says the nonce expired; with a body, that
         needs the body to be sent again, which a server may not wait for (Virtuoso closes the
-        connection on an unauthorized upload before reading it). So with credentials, a request
-        with a body is preceded by a body-less probe (:meth:`_probe`) and its body is sent once,
-        already authorized."""
-        if body is not None and self._auth.has_credentials(url):
+        connection on an unauthorized upload before reading it, and the client sees a reset). So a
+        request with a body is preceded by a body-less probe (:meth:`_probe`), once per service if
+        the service asks for no credentials, and its body is sent once, already authorized."""
+        if body is not None:
             self._probe(url)
         try:
             return self._send(method, url, body, headers, timeout)
@@ -550,7 +559,8 @@ class RemoteStore(Store):
     def _probe(self, url: str) -> None:
         """HEAD, authorized as :meth:`_request` does: learns the service's challenge, renews an
         expired nonce and checks the credentials (a 401 here is the error to report). Other
-        answers (Virtuoso's Graph Store service answers 501 to HEAD) are the request's business."""
+        answers (Virtuoso's Graph Store service answers 501 to HEAD) are the request's business.
+        Without credentials, a challenge is the 401 error to report."""
         if service(url) in self._unprotected:
             return
         try:
