@@ -30,3 +30,12 @@ def test_ci_requires_the_browser_tests():
     test_command = next(c for c in readme_commands() if c.endswith("python -m pytest"))
     assert "export NENKG_REQUIRE_BROWSER=1" in lines
     assert lines.index("export NENKG_REQUIRE_BROWSER=1") < lines.index(test_command)
+
+
+def test_ci_requires_the_virtuoso_tests():
+    """Elsewhere the Virtuoso tests skip without virtuoso-t; CI installs Virtuoso and requires them."""
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    test_command = next(c for c in readme_commands() if c.endswith("python -m pytest"))
+    assert any("apt-get install" in line and "virtuoso-opensource" in line for line in lines)
+    assert "export NENKG_REQUIRE_VIRTUOSO=1" in lines
+    assert lines.index("export NENKG_REQUIRE_VIRTUOSO=1") < lines.index(test_command)

@@ -1,7 +1,11 @@
 """Remote-store tests against Virtuoso open source (Debian's ``virtuoso-opensource``, installed by
 .ci/run): a fresh database on 127.0.0.1, loaded through ``nenkg load --endpoint --graph-store``
 (Virtuoso's Graph Store Protocol service with digest authentication, user dba from ~/.netrc), and
-every library query compared with the embedded store. The server is stopped at the end, always."""
+every library query compared with the embedded store. The server is stopped at the end, always.
+
+Without ``virtuoso-t`` the tests are skipped with a one-line reason, unless
+``NENKG_REQUIRE_VIRTUOSO=1`` is set: then its absence is a failure (``.ci/run`` installs Debian's
+``virtuoso-opensource`` and sets it)."""
 
 from __future__ import annotations
 
@@ -24,34 +28,45 @@ from nenkg.store import (
     StoreError,
 )
 
-# OPEN: on a freshly started Virtuoso the first authenticated Graph Store upload fails with a broken
-# pipe (Virtuoso answers the unauthenticated first try with 401 and closes before reading the body;
-# urllib cannot send Digest credentials up front). Loads into a warmed-up server work.
-pytestmark = pytest.mark.skip(reason="first digest-authenticated upload to a fresh Virtuoso fails (broken pipe)")
+REQUIRED = os.environ.get("NENKG_REQUIRE_VIRTUOSO") == "1"
+MISSING = "no virtuoso-t found (apt-get install -y virtuoso-opensource; NENKG_REQUIRE_VIRTUOSO=1 makes this a failure)"
+if not available() and not REQUIRED:
+    pytestmark = pytest.mark.skip(reason=MISSING)  # decided before anything is built or started
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-# Virtuoso 7.2 departs from SPARQL 1.1 on these library queries (Virtuoso's documented dialect: its
-# transitive evaluation of property paths needs a bound end and does not combine with
-# `define input:default-graph-uri` lists; some nested OPTIONAL/FILTER patterns hit its SQL compiler)
-PATH_REASON = "property paths (* or +) with both ends open: Virtuoso 7 answers fewer or no rows"
+# Library queries Virtuoso 7.2.5 (Debian's virtuoso-opensource 7.2.5.1) answers wrongly or not at all.
+# Virtuoso compiles a `*` / `+` property path into a transitive subquery, which must be given one
+# end (documented, "Transitivity in SPARQL"; a path open at both ends fails with "TR...: transitive
+# start not given"). Joined with the other patterns of a query, 7.2.5 returns too few rows: two
+# paths on one variable, `?s rdfs:subClassOf* A . ?s rdfs:subClassOf* B`, give 0 rows where SPARQL
+# 1.1 gives 11; `?s rdfs:subClassOf+ A . ?s rdfs:subClassOf* A` gives 0 of 10; and whether a single
+# path joined with triple patterns answers right depends on the order of the patterns and on the
+# query's other parts. Each path alone, with a constant or VALUES end, answers right. This is a
+# defect of 7.2.5's SQL compilation, not a documented dialect, and reordering the library queries'
+# patterns (which SPARQL 1.1 allows without changing the answer) did not avoid it, so they are not
+# rewritten. Counts below are embedded -> Virtuoso, with the test's 300 records. Virtuoso also
+# repeats a node once per path where SPARQL 1.1 gives it once; the library's path queries are
+# SELECT DISTINCT (classes-without-xrefs for that reason) or have their paths inside EXISTS, so
+# that difference does not show.
+JOINED = "* or + paths joined with other patterns: Virtuoso 7.2.5 returns too few rows"
 VIRTUOSO_CANNOT = {
-    "carcinoid-syndrome-causes": PATH_REASON,
-    "classes-of-grade": PATH_REASON,
-    "classes-without-xrefs": PATH_REASON,
-    "hereditary-predispositions": PATH_REASON,
-    "nens-from-cell-type": PATH_REASON,
-    "nens-producing-hormone": PATH_REASON,
-    "nens-treated-with": PATH_REASON,
-    "subtypes": PATH_REASON,
-    "syndromes-predisposing-to": PATH_REASON,
-    "treatments-for-nen": PATH_REASON,
-    "tests-measuring-analyte": PATH_REASON + " (inside OPTIONAL)",
-    "nens-in-organ": "property path in a nested group: Virtuoso error SQ156 (internal optimized compiler error)",
-    "functioning-gep-tumours": "property path with FILTER: Virtuoso error SQ156 (internal optimized compiler error)",
-    "organ-parts": "FILTER over an equivalence: Virtuoso error SP031 (sparp_gp_deprecate internal error)",
-    "seed-symptoms": "Virtuoso error SQ074 compiling the query",
-    "tests-for-nen": "the query stops the Virtuoso 7.2.5 server process (not run)",
+    "carcinoid-syndrome-causes": JOINED + " (32 -> 8)",
+    "classes-of-grade": JOINED + " (6 -> 5: the site, an OPTIONAL reached through rdf:rest*, is lost)",
+    "hereditary-predispositions": JOINED + " (94 -> 1)",
+    "nens-from-cell-type": JOINED + " (1 -> 0)",
+    "nens-producing-hormone": JOINED + " (5 -> 0)",
+    "nens-treated-with": JOINED + " (3 -> 0)",
+    "subtypes": JOINED + " (10 -> 0)",
+    "syndromes-predisposing-to": JOINED + " (50 -> 1)",
+    "treatments-for-nen": JOINED + " (13 rows: the row of lanreotide for somatostatin analogue therapy stated on NET is lost)",
+    "tests-measuring-analyte": JOINED + " (inside OPTIONAL: the disease and purpose columns come back unbound)",
+    "nens-in-organ": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
+    "functioning-gep-tumours": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
+    "organ-parts": "Virtuoso error SP031 (SPARQL compiler internal error in sparp_gp_deprecate: FILTER over an equivalence)",
+    "seed-symptoms": "Virtuoso error SQ074 compiling the SQL it generates",
+    "tests-for-nen": "ends the Virtuoso 7.2.5 server process (so it is not run)",
 }
+NOT_RUN = {"tests-for-nen"}
 
 
 def nenkg(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -62,9 +77,8 @@ def nenkg(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
     if not available():
-        if os.environ.get("CI"):
-            pytest.fail("virtuoso-t is not on PATH: .ci/run installs virtuoso-opensource")
-        pytest.skip("virtuoso-t is not on PATH (apt-get install virtuoso-opensource)")
+        pytest.fail(f"NENKG_REQUIRE_VIRTUOSO=1 but {MISSING.split(' (')[0]}: install Debian's package with "
+                    "apt-get install -y virtuoso-opensource (.ci/run does)")
     server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
     try:
         yield server
@@ -144,6 +158,21 @@ def test_library_same_answers_as_the_embedded_store(loaded, local, library):
         assert comparable(theirs, boolean_columns(mine)) == comparable(mine), name
 
 
+def test_excused_queries_still_differ(loaded, local, library):
+    """The excuses stay true: each excused query fails or answers differently on this Virtuoso (when
+    one starts to agree, it leaves VIRTUOSO_CANNOT and is compared like the others)."""
+    agree = []
+    for name in sorted(set(VIRTUOSO_CANNOT) - NOT_RUN):
+        mine = library.run(local, name)
+        try:
+            theirs = library.run(loaded, name, timeout=60)
+        except StoreError:
+            continue
+        if comparable(theirs, boolean_columns(mine)) == comparable(mine):
+            agree.append(name)
+    assert agree == [], "now the same on Virtuoso: remove from VIRTUOSO_CANNOT"
+
+
 def test_reload_replaces_the_graph(virtuoso, netrc_file, built, loaded, local):
     out = nenkg("load", "--endpoint", virtuoso.endpoint, "--graph-store", virtuoso.graph_store,
                 "--ontology", str(built / "ontology"), env={"NETRC": str(netrc_file)})
@@ -157,11 +186,11 @@ def test_credentials_in_the_url_and_wrong_ones(virtuoso, built, loaded, tmp_path
     out = nenkg("load", "--endpoint", virtuoso.endpoint, "--graph-store", good, "--ontology", str(built / "ontology"),
                 env=no_netrc)
     assert out.returncode == 0, out.stderr
-    for url in (virtuoso.graph_store.replace("http://", "http://dba:wrong@"), virtuoso.graph_store):
+    for url in (virtuoso.graph_store.replace("http://", "http://dba:Xq7-not-it@"), virtuoso.graph_store):
         out = nenkg("load", "--endpoint", virtuoso.endpoint, "--graph-store", url, "--ontology",
                     str(built / "ontology"), env=no_netrc)
         assert out.returncode == 2 and "answered 401" in out.stderr and "~/.netrc" in out.stderr
-        assert "Traceback" not in out.stderr and "wrong" not in out.stderr  # the password is never shown
+        assert "Traceback" not in out.stderr and "Xq7-not-it" not in out.stderr  # the password is never shown
     with pytest.raises(StoreError, match="answered 401"):
         RemoteStore(virtuoso.endpoint, graph_store=virtuoso.graph_store).load_file(
             built / "ontology" / "nenkg.nt", RELEASE_GRAPH)

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from . import namespaces as ns
 from .errors import NenkgError
-from .httpauth import build_opener, split_credentials
+from .httpauth import Authenticator, plain_opener, service, split_credentials
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 
@@ -474,12 +474,21 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
     raise StoreError("cannot bind parameters: the query has no group pattern (WHERE { ... })")
 
 
+def _blank_node(label: str) -> ox.BlankNode:
+    """A blank node of a server's answer; labels that are not valid in N-Triples (Virtuoso writes
+    ``nodeID://b10006``) are hex-encoded, so distinct labels stay distinct."""
+    try:
+        return ox.BlankNode(label)
+    except ValueError:
+        return ox.BlankNode("x" + label.encode("utf-8").hex())
+
+
 def _parse_json_term(t: dict) -> Term:
     kind = t.get("type")
     if kind == "uri":
         return ox.NamedNode(t["value"])
     if kind == "bnode":
-        return ox.BlankNode(t["value"])
+        return _blank_node(t["value"])
     if kind in ("literal", "typed-literal"):
         if "xml:lang" in t:
             return ox.Literal(t["value"], language=t["xml:lang"])
@@ -487,6 +496,15 @@ def _parse_json_term(t: dict) -> Term:
             return ox.Literal(t["value"], datatype=ox.NamedNode(t["datatype"]))
         return ox.Literal(t["value"])
     raise StoreError(f"the server returned an unknown term type {kind!r}")
+
+
+class AuthenticationError(StoreError):
+    """A 401 answer: the server's challenges (``WWW-Authenticate``), and whether the request was
+    authorized (then the credentials were refused, unless the challenge says the nonce is stale)."""
+
+    def __init__(self, message: str, challenges: list[str], authorized: bool):
+        super().__init__(message)
+        self.challenges, self.authorized = challenges, authorized
 
 
 class RemoteStore(Store):
@@ -511,27 +529,56 @@ class RemoteStore(Store):
             path = path[: -len("/query")] + "/store" if path.endswith("/query") else path.rstrip("/") + "/store"
             graph_store = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
         # credentials from the URLs or ~/.netrc, answered to Basic or Digest challenges (Virtuoso, GraphDB)
-        (self.endpoint, self.graph_store), self._opener, self._auth = build_opener([endpoint, graph_store])
+        self._auth = Authenticator()
+        self.endpoint, self.graph_store = self._auth.add(endpoint), self._auth.add(graph_store)
+        self._opener = plain_opener()
+        self._unprotected: set[str] = set()  # services that answered a probe without a challenge
         self.timeout = timeout
         self._graphs: list[str] | None = None
 
     # HTTP
     def _request(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
                  headers: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, bytes, str]:
-        # a server that challenges for credentials may answer 401 and close the connection before it
-        # has read an upload (Virtuoso): the challenge is answered on the next try
-        tries = 3 if self._auth and isinstance(body, bytes) else 1
-        for attempt in range(tries):
-            try:
-                return self._request_once(method, url, body, headers, timeout)
-            except StoreError as exc:
-                if attempt + 1 == tries or not ("Broken pipe" in str(exc) or "reset" in str(exc)):
-                    raise
-        raise AssertionError("unreachable")
+        """One request, authorized up front when the service has challenged before. A 401 is
+        answered once when it is the first challenge or says the nonce expired; with a body, that
+        needs the body to be sent again, which a server may not wait for (Virtuoso closes the
+        connection on an unauthorized upload before reading it, and the client sees a reset). So a
+        request with a body is preceded by a body-less probe (:meth:`_probe`), once per service if
+        the service asks for no credentials, and its body is sent once, already authorized."""
+        if body is not None:
+            self._probe(url)
+        try:
+            return self._send(method, url, body, headers, timeout)
+        except AuthenticationError as exc:
+            resendable = body is None or isinstance(body, bytes)
+            first = not exc.authorized or self._auth.stale(exc.challenges)
+            if not (resendable and first and self._auth.learn(url, exc.challenges)):
+                raise
+        return self._send(method, url, body, headers, timeout)
 
-    def _request_once(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
-                      headers: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, bytes, str]:
-        req = urllib.request.Request(url, data=body, method=method, headers=headers or {})  # type: ignore[arg-type]
+    def _probe(self, url: str) -> None:
+        """HEAD, authorized as :meth:`_request` does: learns the service's challenge, renews an
+        expired nonce and checks the credentials (a 401 here is the error to report). Other
+        answers (Virtuoso's Graph Store service answers 501 to HEAD) are the request's business.
+        Without credentials, a challenge is the 401 error to report."""
+        if service(url) in self._unprotected:
+            return
+        try:
+            self._request("HEAD", url)
+        except AuthenticationError:
+            raise
+        except StoreError:
+            pass
+        if not self._auth.challenged(url):
+            self._unprotected.add(service(url))
+
+    def _send(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
+              headers: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, bytes, str]:
+        headers = dict(headers or {})
+        authorization = self._auth.header(method, url)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        req = urllib.request.Request(url, data=body, method=method, headers=headers)  # type: ignore[arg-type]
         try:
             with self._opener.open(req, timeout=timeout or self.timeout) as resp:
                 return resp.status, resp.read(), resp.headers.get("Content-Type", "")
@@ -541,8 +588,12 @@ class RemoteStore(Store):
             if exc.code == 401:
                 hint = (" (wrong or missing user name and password: give them in the URL, http://USER:PASSWORD@HOST/..., "
                         "or in ~/.netrc)")
-            raise StoreError(f"{method} {url.split('?')[0]}: the server answered {exc.code} {exc.reason}{hint}"
-                             + (f": {detail[:500]}" if detail else "")) from None
+            message = (f"{method} {url.split('?')[0]}: the server answered {exc.code} {exc.reason}{hint}"
+                       + (f": {detail[:500]}" if detail else ""))
+            if exc.code == 401:
+                raise AuthenticationError(message, exc.headers.get_all("WWW-Authenticate") or [],
+                                          authorization is not None) from None
+            raise StoreError(message) from None
         except TimeoutError:
             raise QueryTimeout(timeout or self.timeout) from None
         except urllib.error.URLError as exc:
@@ -600,26 +651,13 @@ class RemoteStore(Store):
     def load_file(self, path: Path | str, graph: str, replace: bool = True) -> None:
         fmt = rdf_format(path)
         size = Path(path).stat().st_size
-        if self._auth:
-            self._check_credentials(self._gsp_url(graph))
         with open(path, "rb") as fh:
-            # an authentication challenge makes the client send the body again: then it must be bytes
-            body = fh.read() if self._auth else fh
+            # with credentials the body is bytes, so that a challenge on an expired nonce can be answered
+            body = fh.read() if self._auth.has_credentials(self.graph_store) else fh
             self._request("PUT" if replace else "POST", self._gsp_url(graph), body,  # type: ignore[arg-type]
                           {"Content-Type": MEDIA_TYPES.get(fmt, "application/n-triples"), "Content-Length": str(size)},
                           timeout=max(self.timeout, 600.0))
         self._graphs = None
-
-    def _check_credentials(self, url: str) -> None:
-        """A body-less request first, so that wrong credentials give the server's 401 (some servers,
-        Virtuoso among them, close the connection on an unauthorized upload before it is sent)."""
-        try:
-            self._request("HEAD", url)
-        except StoreError as exc:
-            if " 401 " in str(exc):
-                raise
-        except QueryTimeout:
-            pass
 
     def drop_graph(self, graph: str) -> None:
         if graph in self.graphs():
