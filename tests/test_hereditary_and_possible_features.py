@@ -177,3 +177,88 @@ def test_hereditary_mtc_is_defined_by_its_ret_setting(release_graph, ancestors):
     # no universal claim beyond the definition: the only subClassOf axioms are named classes
     assert all(isinstance(o, URIRef) for o in release_graph.objects(u("NENKG:0000490"), RDFS.subClassOf))
     assert (u("NENKG:0000490"), URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"), u("MONDO:0007958")) in release_graph
+
+
+# --- issue 14 item 4: presentations and risks at the right level ---------------------------------
+
+CARCINOID_SYNDROME = u("NENKG:0000501")
+
+
+def presents_with_anywhere(release_graph, ancestors, cls: str) -> set[str]:
+    """The classes (cls or an ancestor, asserted or inferred) on which 'may present with carcinoid
+    syndrome' is stated: what cls inherits."""
+    return {ns.contract(str(c)) for c in {u(cls)} | ancestors(cls)
+            if (MAY_PRESENT, CARCINOID_SYNDROME) in restrictions(release_graph, ns.contract(str(c)))}
+
+
+@pytest.mark.parametrize("cls", ["NENKG:0000113",    # non-functioning pancreatic NET
+                                 "NENKG:0000201",    # rectal NET
+                                 "NENKG:0000142",    # type 1 gastric NET
+                                 "NENKG:0000161"])   # duodenal NET
+def test_no_carcinoid_syndrome_where_it_does_not_arise(release_graph, ancestors, cls):
+    assert presents_with_anywhere(release_graph, ancestors, cls) == set()
+
+
+@pytest.mark.parametrize("cls, stated_on", [
+    ("NENKG:0000173", "NENKG:0000173"),   # ileal NET
+    ("NENKG:0000172", "NENKG:0000172"),   # jejunal NET
+    ("NENKG:0000302", "NENKG:0000301"),   # typical carcinoid of the lung, from lung NET
+    ("NENKG:0000303", "NENKG:0000301"),   # atypical carcinoid
+    ("NENKG:0000415", "NENKG:0000415"),   # ovarian carcinoid
+])
+def test_carcinoid_syndrome_where_it_arises(release_graph, ancestors, cls, stated_on):
+    assert stated_on in presents_with_anywhere(release_graph, ancestors, cls)
+
+
+def test_carcinoid_syndrome_never_universal_on_nets(release_graph):
+    """A possible presentation, never 'causes' on a site NET, nor on NET as a whole."""
+    for cls in ("NENKG:0000002", "NENKG:0000171", "NENKG:0000172", "NENKG:0000173", "NENKG:0000301"):
+        assert (CAUSES, CARCINOID_SYNDROME) not in restrictions(release_graph, cls)
+    assert (MAY_PRESENT, CARCINOID_SYNDROME) not in restrictions(release_graph, "NENKG:0000002")
+
+
+def test_site_specific_presentations(release_graph):
+    lung = {f for p, f in restrictions(release_graph, "NENKG:0000301") if p == MAY_PRESENT}
+    assert {u("HP:0012735"), u("HP:0002105"), u("HP:0006532"), u("HP:0030828")} <= lung  # cough, haemoptysis, recurrent pneumonia, wheezing
+    for gut in ("NENKG:0000172", "NENKG:0000173"):
+        assert {(MAY_PRESENT, u("HP:0005214")), (MAY_PRESENT, u("HP:0002027"))} <= restrictions(release_graph, gut)
+
+
+def predispositions(release_graph, ancestors, syndrome: str) -> set[str]:
+    """Tumours a syndrome predisposes to, stated on it or inherited from a broader syndrome."""
+    return {ns.contract(str(f)) for c in {u(syndrome)} | ancestors(syndrome)
+            for p, f in restrictions(release_graph, ns.contract(str(c))) if p == PREDISPOSES}
+
+
+def test_sdhaf2_has_head_and_neck_paraganglioma_but_no_pheochromocytoma(release_graph, ancestors):
+    got = predispositions(release_graph, ancestors, "NENKG:0000721")
+    assert "NENKG:0000355" in got
+    assert not {"NENKG:0000351", "NENKG:0000353"} & got
+    # the other SDHx subtypes keep their pheochromocytoma link on their own class
+    for sdh in ("NENKG:0000720", "NENKG:0000722", "NENKG:0000723"):
+        assert "NENKG:0000351" in predispositions(release_graph, ancestors, sdh)
+
+
+@pytest.mark.parametrize("syndrome, non_nen", [
+    ("NENKG:0000701", {"MONDO:0006890", "MONDO:0006354", "MONDO:0036591"}),                  # MEN1
+    ("NENKG:0000703", {"MONDO:0006890", "MONDO:0006354"}),                                   # MEN2A
+    ("NENKG:0000704", {"MONDO:0005033"}),                                                    # MEN2B
+    ("NENKG:0000706", {"MONDO:0016748", "MONDO:0003343", "MONDO:0005005", "MONDO:0006190",
+                       "MONDO:0002808"}),                                                    # VHL
+    ("NENKG:0000708", {"MONDO:0016755", "MONDO:0003304", "MONDO:0017827", "MONDO:0016167",
+                       "MONDO:0011719"}),                                                    # NF1
+    ("NENKG:0000707", {"MONDO:0016693", "MONDO:0004555", "MONDO:0006123"}),                  # TSC
+    ("NENKG:0000723", {"MONDO:0005086", "MONDO:0011719"}),                                   # SDHB
+    ("NENKG:0000726", {"MONDO:0005086"}),                                                    # TMEM127
+])
+def test_syndromes_predispose_to_their_non_neuroendocrine_tumours(release_graph, ancestors, syndrome, non_nen):
+    got = predispositions(release_graph, ancestors, syndrome)
+    assert non_nen <= got
+    for mondo in non_nen:   # declared with a label, and not a NEN
+        assert release_graph.value(u(mondo), RDFS.label) is not None
+        assert u("NENKG:0000001") not in ancestors(mondo)
+    assert not {"NENKG:0000351"} & {m for m in non_nen}
+
+
+def test_men2b_has_no_parathyroid_link(release_graph, ancestors):
+    assert "MONDO:0006890" not in predispositions(release_graph, ancestors, "NENKG:0000704")

@@ -340,7 +340,11 @@ def test_carcinoid_syndrome_causes_and_phenotypes(library, query_store):
     # an ileal NET (MSD) may present with it
     assert rows(r, "tumour", "how", "statedOn") == {
         ("NENKG:0000124", "causes", "NENKG:0000124"), ("NENKG:0000124", "produces serotonin", "NENKG:0000124"),
-        ("NENKG:0000002", "may present with", "NENKG:0000002"), ("NENKG:0000173", "may present with", "NENKG:0000173")} | {
+        # possible presentation where it arises (issue 14), no longer on NET as a whole:
+        # jejunal and ileal NETs, lung carcinoids, appendiceal NETs, ovarian carcinoids
+        ("NENKG:0000172", "may present with", "NENKG:0000172"), ("NENKG:0000173", "may present with", "NENKG:0000173"),
+        ("NENKG:0000301", "may present with", "NENKG:0000301"), ("NENKG:0000181", "may present with", "NENKG:0000181"),
+        ("NENKG:0000415", "may present with", "NENKG:0000415")} | {
         # the serotonin-producing (EC-cell) NETs of the stomach, small intestine, appendix and colorectum
         (c, "produces serotonin", c) for c in ("NENKG:0000278", "NENKG:0000280", "NENKG:0000282", "NENKG:0000284")}
     # constant phenotypes only: bronchoconstriction, wheezing and palpitations are possible
@@ -378,16 +382,23 @@ def test_hereditary_predispositions(library, query_store):
     got = rows(r, "syndrome", "gene", "tumour")
     men1 = {t for s, g, t in got if s == "NENKG:0000701"}
     assert men1 == {"NENKG:0000001", "NENKG:0000111", "NENKG:0000115", "NENKG:0000117", "NENKG:0000114",
-                    "NENKG:0000118", "NENKG:0000143", "NENKG:0000321", "NENKG:0000301", "NENKG:0000390"}
+                    "NENKG:0000118", "NENKG:0000143", "NENKG:0000321", "NENKG:0000301", "NENKG:0000390",
+                    # its tumours that are not NENs (issue 14): parathyroid, adrenal cortex
+                    "MONDO:0006890", "MONDO:0006354", "MONDO:0036591"}
     assert {g for s, g, t in got if s == "NENKG:0000701"} == {"HGNC:7010"}          # MEN1
     assert {g for s, g, t in got if s == "NENKG:0000703"} == {"HGNC:9967"}          # MEN2A inherits RET
     assert {g for s, g, t in got if s == "NENKG:0000705"} == {"HGNC:1785"}          # MEN4: CDKN1B
     assert {g for s, g, t in got if s == "NENKG:0000707"} == {"HGNC:12362", "HGNC:12363"}  # TSC1 or TSC2
     assert {g for s, g, t in got if s == "NENKG:0000712"} == {"HGNC:12362"}         # own gene replaces the union
     assert {g for s, g, t in got if s == "NENKG:0000711"} == {None}                 # MEN family: no one gene
-    assert {t for s, g, t in got if s == "NENKG:0000708"} == {"NENKG:0000001", "NENKG:0000122", "NENKG:0000351"}
+    assert {t for s, g, t in got if s == "NENKG:0000708"} == {"NENKG:0000001", "NENKG:0000122", "NENKG:0000351",
+                                                              "MONDO:0016755", "MONDO:0003304", "MONDO:0017827",
+                                                              "MONDO:0016167", "MONDO:0011719"}
     assert {t for s, g, t in got if s == "NENKG:0000706"} == {"NENKG:0000001", "NENKG:0000351", "NENKG:0000350",
-                                                              "NENKG:0000111"}
+                                                              "NENKG:0000111", "MONDO:0016748", "MONDO:0003343",
+                                                              "MONDO:0005005", "MONDO:0006190", "MONDO:0002808"}
+    # SDHAF2: head and neck paraganglioma, and paraganglioma from the family; no pheochromocytoma
+    assert {t for s, g, t in got if s == "NENKG:0000721"} == {"NENKG:0000001", "NENKG:0000350", "NENKG:0000355"}
     assert ("NENKG:0000702", "HGNC:9967", "NENKG:0000370") in got
 
 
@@ -404,6 +415,35 @@ def test_syndromes_predisposing_to_ppgl(library, query_store):
     }
     mtc = library.run(query_store, "syndromes-predisposing-to", {"tumour": "NENKG:0000370"})
     assert col(mtc, "syndrome") == {"NENKG:0000702", "NENKG:0000703", "NENKG:0000704"}
+    pheo = library.run(query_store, "syndromes-predisposing-to", {"tumour": "NENKG:0000351"})
+    assert "NENKG:0000721" not in col(pheo, "syndrome")      # SDHAF2: head and neck paraganglioma only
+    assert {"NENKG:0000720", "NENKG:0000722", "NENKG:0000723"} <= col(pheo, "syndrome")
+
+
+def test_syndrome_tumours_men1(library, query_store):
+    r = library.run(query_store, "syndrome-tumours")          # default MEN1
+    assert rows(r, "tumour", "neuroendocrine") == {
+        (t, "true") for t in ("NENKG:0000001", "NENKG:0000111", "NENKG:0000115", "NENKG:0000117", "NENKG:0000114",
+                              "NENKG:0000118", "NENKG:0000143", "NENKG:0000321", "NENKG:0000301", "NENKG:0000390")
+    } | {("MONDO:0006890", "false"), ("MONDO:0006354", "false"), ("MONDO:0036591", "false")}
+    # NENs first; the seed's "raises the risk of NENs" is inherited from the syndrome root too
+    flags = [d["neuroendocrine"] for d in r.dicts()]
+    assert flags == sorted(flags, key=lambda f: f != "true")
+    assert ("NENKG:0000001", "NENKG:0000700") in rows(r, "tumour", "statedOn")
+
+
+def test_syndrome_tumours_vhl_and_inheritance(library, query_store):
+    vhl = library.run(query_store, "syndrome-tumours", {"syndrome": "NENKG:0000706"})
+    assert rows(vhl, "tumour", "neuroendocrine") == {
+        ("NENKG:0000001", "true"), ("NENKG:0000351", "true"), ("NENKG:0000350", "true"), ("NENKG:0000111", "true"),
+        ("MONDO:0016748", "false"), ("MONDO:0003343", "false"), ("MONDO:0005005", "false"),
+        ("MONDO:0006190", "false"), ("MONDO:0002808", "false")}
+    # MEN2A inherits MTC and pheochromocytoma from MEN2 and adds the parathyroid
+    men2a = library.run(query_store, "syndrome-tumours", {"syndrome": "NENKG:0000703"})
+    assert {("NENKG:0000370", "NENKG:0000702"), ("NENKG:0000370", "NENKG:0000703"),
+            ("MONDO:0006890", "NENKG:0000703")} <= rows(men2a, "tumour", "statedOn")
+    sdhaf2 = library.run(query_store, "syndrome-tumours", {"syndrome": "NENKG:0000721"})
+    assert col(sdhaf2, "tumour") == {"NENKG:0000001", "NENKG:0000350", "NENKG:0000355"}
 
 
 # --- diagnostics and treatment ---------------------------------------------------------------------
@@ -482,9 +522,11 @@ def test_seed_symptoms(library, query_store):
     # ... and flushing, diarrhoea, frequent urination, thirst, dizziness, shakiness, rash when functioning
     assert hormonal == {"HP:0031284", "HP:0002014", "HP:0100515", "HP:0001959", "HP:0002321", "HP:0001337",
                         "HP:0000988", "NENKG:0000501"}
-    # CRUK: a NET may present with carcinoid syndrome, a hormone syndrome and its own cause
-    assert ("NENKG:0000501", "NENKG:0000002", CRUK, "NENKG:0000501", "CHEBI:28790") in rows(
-        r, "symptom", "statedOn", "page", "cause", "hormone")
+    # CRUK: a NET may present with carcinoid syndrome, a hormone syndrome and its own cause; held
+    # where it arises (jejunal and ileal NETs), not on NET as a whole (issue 14)
+    cruk = rows(r, "symptom", "statedOn", "page", "cause", "hormone")
+    assert {("NENKG:0000501", net, CRUK, "NENKG:0000501", "CHEBI:28790") for net in ("NENKG:0000172", "NENKG:0000173")} <= cruk
+    assert not {row for row in cruk if row[1] == "NENKG:0000002"}
     assert {d["page"] for d in r.dicts() if d["symptom"].startswith("HP:")} == {MAYO}
     causes = rows(r, "symptom", "cause", "hormone")
     assert ("HP:0031284", "NENKG:0000501", "CHEBI:28790") in causes

@@ -65,7 +65,10 @@ CLAIMS = [
     ("cruk-9", CRUK, "types are named after where they develop", annotation("NENKG:0000001", COMMENT, "named after")),
     ("cruk-10", CRUK, "treatment depends on type, place, size and spread (stage)", annotation("NENKG:0000001", COMMENT, "stage")),
     ("cruk-11", CRUK, "carcinoid syndrome: symptoms from large amounts of hormones made by a NET", cited("NENKG:0000501")),
-    ("cruk-11b", CRUK, "some people with a NET get carcinoid syndrome", restriction("NENKG:0000002", "NENKG:0003002", "NENKG:0000501")),
+    # issue 14: held as a comment on NET, and as a possible presentation where it arises (not on
+    # NET as a whole, which would reach non-functioning pancreatic NETs)
+    ("cruk-11b", CRUK, "some people with a NET get carcinoid syndrome", annotation("NENKG:0000002", COMMENT, "some people with a NET get carcinoid syndrome")),
+    ("cruk-11c", CRUK, "some people with a NET get carcinoid syndrome (ileal NET)", restriction("NENKG:0000173", "NENKG:0003002", "NENKG:0000501")),
     ("cruk-12", CRUK, "lung NETs are rare and start in the lung's neuroendocrine cells", cited("NENKG:0000301")),
     ("cruk-13", CRUK, "some lung NETs are called carcinoid tumours", cited("NENKG:0000010")),
     ("cruk-14", CRUK, "stomach NE cancers start in the stomach's neuroendocrine cells", cited("NENKG:0000140")),
