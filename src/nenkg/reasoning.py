@@ -82,18 +82,23 @@ def reason(graph: Graph, *, java_memory_mb: int = 2000) -> ReasonerResult:
     )
 
 
-def _equivalence_sets(classes, skip: set[str]) -> list[tuple[str, ...]]:
-    """Group the named classes by the equivalences the world holds after reasoning."""
-    import owlready2
-
-    parent: dict[str, str] = {}
-
+def representative(parent: dict[str, str]):
+    """The find of a union-find over ``parent`` (join two sets with ``parent[find(a)] = find(b)``):
+    returns the representative of an element's set, halving paths as it goes."""
     def find(x: str) -> str:
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+    return find
 
+
+def _equivalence_sets(classes, skip: set[str]) -> list[tuple[str, ...]]:
+    """Group the named classes by the equivalences the world holds after reasoning."""
+    import owlready2
+
+    parent: dict[str, str] = {}
+    find = representative(parent)
     for c in classes:
         if c.iri in skip:
             continue

@@ -42,7 +42,7 @@ from .check import check_graph
 from .coverage import NO_TERM_FOUND, NoTermFound, check_not_mapped, read_no_term_found
 from .errors import LogicalError, QualityError, SourceError, SourceErrors
 from .rdfxml import write_rdfxml
-from .reasoning import ReasonerResult, reason
+from .reasoning import ReasonerResult, reason, representative
 from .sources import (XREF_PREDICATES, Compiler, SourceSet, _as_list, compile_graph, compile_sources, load_sources,
                       sort_errors)
 
@@ -382,12 +382,7 @@ def equivalence_problems(ss: SourceSet, compiler: Compiler, equivalent: list[tup
     equivalence follows from the definitions and is reported with the lines of both."""
     own = ns.ENTITY_PREFIXES["NENKG"]
     declared: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while declared.setdefault(x, x) != x:
-            declared[x] = declared[declared[x]]
-            x = declared[x]
-        return x
+    find = representative(declared)
 
     subclass: dict[str, list[tuple[str, str, object]]] = {}  # component -> (sub, sup, loc) edges out
     for (s, p, o), loc in compiler.axiom_locations.items():
