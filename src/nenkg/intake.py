@@ -26,7 +26,6 @@ import itertools
 import json
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from .errors import NenkgError
@@ -383,10 +382,6 @@ class _Object(list):
 _DECODER = json.JSONDecoder(object_pairs_hook=_Object, parse_float=str, parse_int=str)
 
 
-def _loads(text: str):
-    return _DECODER.decode(text)
-
-
 def _text(value) -> str:
     """A JSON value as the text a CSV cell would hold (numbers keep their written form: the
     parser hands them over as text, so 1.0 stays "1.0")."""
@@ -403,17 +398,3 @@ def _text(value) -> str:
             raise ValueError("a list holds plain values (text or numbers) only")
         return "|".join(value)
     raise ValueError(f"{value!r} is not a value of any record field")
-
-
-def path_name(path: str) -> str:
-    return "<stdin>" if path == "-" else path
-
-
-def same_file(a: str, b: str) -> bool:
-    """Whether two paths name one file (the output must never overwrite its input)."""
-    if a == "-" or b == "-":
-        return False
-    try:
-        return Path(a).resolve() == Path(b).resolve() or (Path(b).exists() and Path(a).samefile(b))
-    except OSError:
-        return False
