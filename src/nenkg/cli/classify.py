@@ -31,13 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub, "classify", help="classify tumour records (CSV, JSON Lines or RDF) into WHO categories and grades",
         description="Classify tumour records into WHO categories and grades. Input: CSV or JSON Lines with the\n"
-                    "record columns (record_id, primary_site, differentiation, ki67_percent, mitoses_per_2mm2,\n"
-                    "necrosis, cytology, ne_component_percent, hormone_syndrome, gastric_background,\n"
-                    "hereditary_syndrome, size_mm, metastatic_sites, age, sex), or RDF in the record vocabulary.\n"
-                    "Sites, syndromes and backgrounds take a CURIE or any label or synonym (ileum, ZES, MEN1).\n"
-                    "Every record comes out classified (with the criteria that decided) or rejected (with its\n"
-                    "row and reason); the counts go to stderr.",
+                    "record columns (`nenkg fields` lists them with what each accepts; header names match in\n"
+                    "any case, unknown columns are carried through), or RDF in the record vocabulary. Sites\n"
+                    "take an UBERON CURIE, label or synonym or an ICD-O-3 topography code (ileum, C17.2);\n"
+                    "syndromes a label or synonym (ZES, hypoglycaemia, none); morphology_code an ICD-O-3 code.\n"
+                    "Every record comes out classified, not_nen (not a neuroendocrine neoplasm, with the reason)\n"
+                    "or rejected (with its file line and reason); the counts go to stderr and add up. The output\n"
+                    "is written whole at the end: a failed run leaves no partial file.",
         examples="nenkg classify examples/records.csv                      # CSV to standard output\n"
+                 "nenkg classify examples/registry.csv                     # ICD-O-3 codes, a carried notes column\n"
                  "nenkg classify examples/records.jsonl -o classified.jsonl\n"
                  "nenkg classify - --format ttl < examples/records.csv     # from standard input",
         exit_codes="0  every record classified or found not to be a NEN\n"
