@@ -120,6 +120,9 @@ class Contract:
         }
         #: a required field is satisfied by a code field that fills it
         self.alternatives = {t: c for c, t in self.fills.items()}
+        #: the primary site's column and the code column that can stand for it (None if none)
+        self.site_field = next(iter(self.alternatives), None)
+        self.topography_field = self.alternatives.get(self.site_field) if self.site_field else None
 
     def __iter__(self):
         return iter(self.fields)

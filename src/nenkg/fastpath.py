@@ -100,8 +100,8 @@ class FastClassifier:
         self.templates: dict[tuple, _Template] = {}
         self.interval_memo: dict[str, dict[str, tuple[int, bool] | None]] = {}
         self.site_code = site_codes(k)
-        self.site_field = next(iter(self.contract.alternatives), None)
-        self.topo_field = self.contract.alternatives.get(self.site_field) if self.site_field else None
+        self.site_field = self.contract.site_field
+        self.topo_field = self.contract.topography_field
         self.topography_memo: dict[tuple[str, str], str] = {}
         self.topography_by_site: dict[str, str] = {}
 
@@ -295,12 +295,9 @@ def result_row(result: Result) -> dict[str, str]:
 def per_record_results(chunks: Iterable[Chunk], layout_of, reader: RecordReader, classifier: Classifier,
                        keep_raw: bool = False) -> Iterator[Result]:
     """The reference path: parse and classify one record at a time."""
-    from .records import make_record  # noqa: F401 - parse uses it
-
     site_code = site_codes(reader.k)
     contract = reader.contract
-    site_field = next(iter(contract.alternatives), None)
-    topo_field = contract.alternatives.get(site_field) if site_field else None
+    site_field, topo_field = contract.site_field, contract.topography_field
     for chunk in chunks:
         layout = layout_of()
         for n, row in enumerate(chunk.rows):

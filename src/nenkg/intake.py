@@ -52,6 +52,11 @@ class Layout:
     def extras(self) -> list[str]:
         return self.columns[self.known:]
 
+    @classmethod
+    def of(cls, contract_names: tuple[str, ...]) -> Layout:
+        """The layout of an input with exactly the contract's columns."""
+        return cls(list(contract_names), len(contract_names))
+
 
 @dataclass
 class Chunk:
@@ -263,6 +268,10 @@ class Reader:
         for text, first in self.blocks():
             yield parser.parse(text, first)
 
+    def current_layout(self) -> Layout:
+        """The layout as far as reading has gone (a JSON Lines input may still add columns)."""
+        return self.layout or Layout.of(self.contract_names)
+
     def chunks(self) -> Iterator[Chunk]:
         return self._jsonl_chunks() if self.format == "jsonl" else self._csv_chunks()
 
@@ -277,7 +286,7 @@ class JsonRows:
         self.name = name
         self.strict = strict
         self.warn = warn or (lambda text: None)
-        self.layout = Layout(list(contract_names), len(contract_names))
+        self.layout = Layout.of(contract_names)
         self.known = {n: i for i, n in enumerate(contract_names)}
         self.slot: dict[str, int] = {}
         #: unknown keys with the line each was first seen on

@@ -15,8 +15,8 @@ from rdflib.namespace import RDF
 
 from .fastpath import FastClassifier, Result, per_record_results
 from .grading import Classifier, Knowledge, Outcome
-from .intake import Chunk, Layout, Reader, open_lines
-from .records import RecordReader, nt_string, outcome_statements, raw_to_triples, rdf_rows, record_iri
+from .intake import Reader, open_lines
+from .records import RecordReader, nt_string, outcome_statements, raw_to_triples, rdf_chunk, record_iri
 from .store import RECORDS_GRAPH_BASE
 from .vocab import NENKG
 
@@ -125,11 +125,6 @@ class _Lines:
         self.lines.clear()
 
 
-def primary_site_field(knowledge: Knowledge) -> str | None:
-    """The column of the record's primary site (the term field a code field can stand for)."""
-    return knowledge.contract.by_prop[PRIMARY_SITE].name if PRIMARY_SITE in knowledge.contract.by_prop else None
-
-
 def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: str | None = None) -> Counts:
     """Reads a record file (CSV, JSON Lines or RDF), classifies it and writes N-Triples to
     ``out``: every record, then the tumour record counts of the set."""
@@ -151,18 +146,15 @@ def write_record_graph(path: Path, out: TextIO, knowledge: Knowledge, set_name: 
 
     closers = []
     if str(path).endswith(RDF_SUFFIXES):
-        layout = Layout(list(knowledge.contract.names), len(knowledge.contract.names))
-        rows = list(rdf_rows(str(path), knowledge))
-        chunk = Chunk([[raw.get(c, "") for c in layout.columns] for _, raw, _ in rows], [i for i, _, _ in rows], {})
+        chunk, layout = rdf_chunk(str(path), knowledge)
         results = per_record_results([chunk], lambda: layout, reader, Classifier(knowledge), keep_raw=True)
     else:
         lines, stream = open_lines(str(path))
         closers.append(stream)
         intake = Reader(lines, str(path), knowledge.contract.names)
-        layout_of = lambda: intake.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))  # noqa: E731
-        results = FastClassifier(knowledge, reader).results(intake.chunks(), layout_of, keep_raw=True)
+        results = FastClassifier(knowledge, reader).results(intake.chunks(), intake.current_layout, keep_raw=True)
     ntriples = _Lines(out, 100_000)
-    topo_field = knowledge.contract.alternatives.get(primary_site_field(knowledge))
+    topo_field = knowledge.contract.topography_field
     try:
         for res in results:
             # a rejected row is named by its line: its id may be missing or repeat another record's

@@ -22,7 +22,7 @@ from rdflib.namespace import RDF
 from . import namespaces as ns
 from .contract import Field
 from .grading import Classifier, Knowledge, Outcome, Record, RejectRecord
-from .intake import InputError
+from .intake import Chunk, InputError, Layout
 from .morphology import MorphologyFacts
 from .vocab import NENKG
 
@@ -365,3 +365,10 @@ def rdf_rows(path: str, knowledge: Knowledge) -> Iterator[tuple[int, dict[str, s
                 continue
             raw.setdefault(col, []).append(ns.contract(str(o)) or str(o) if isinstance(o, URIRef) else str(o))
         yield i, {c: "|".join(v) for c, v in raw.items()}, None
+
+
+def rdf_chunk(path: str, knowledge: Knowledge) -> tuple[Chunk, Layout]:
+    """The records of an RDF file as one chunk of rows in the contract's layout."""
+    layout = Layout.of(knowledge.contract.names)
+    rows = [(i, raw) for i, raw, _ in rdf_rows(path, knowledge)]
+    return Chunk([[raw.get(c, "") for c in layout.columns] for _, raw in rows], [i for i, _ in rows], {}), layout

@@ -98,7 +98,6 @@ def render(contract: Contract, graph: Graph) -> str:
                '    sh:name "tumour record" ;\n'
                '    sh:description "One tumour of one person, with the fields of the public record contract." ;\n'
                + "".join(either) + f"    sh:property {names} .\n")
-    extra: list[str] = []
     for f in contract:
         lines = [f"nenkgsh:{shape_name(f)} a sh:PropertyShape ;", f"    sh:path {_n3(f.prop)} ;", f'    sh:name "{f.name}" ;']
         counts = []
@@ -143,4 +142,4 @@ def render(contract: Contract, graph: Graph) -> str:
         lines.append("    sh:severity sh:Violation ;")
         lines.append(f"    sh:message {_quote(f.name + ': ' + accepted(f, graph))} .")
         out.append("\n".join(lines) + "\n")
-    return "\n".join(out + extra)
+    return "\n".join(out)

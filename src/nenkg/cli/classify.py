@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+from itertools import chain
 import json
 import os
 import sys
@@ -18,8 +19,8 @@ from ..atomic import output
 from ..errors import NenkgError
 from ..fastpath import FastClassifier, Result, csv_field, output_header, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
-from ..intake import Chunk, JsonRows, Layout, Reader, open_lines, parse_block
-from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, nt_string, outcome_statements, rdf_rows, record_iri
+from ..intake import JsonRows, Layout, Reader, open_lines, parse_block
+from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, nt_string, outcome_statements, rdf_chunk, record_iri
 from ..recordgraph import record_set_name
 from ..vocab import NENKG
 from .options import add_command, existing_file, input_file, positive_int
@@ -280,25 +281,6 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
             yield "".join(out), counts
 
 
-def results_of(args: argparse.Namespace, knowledge, warn) -> tuple[Iterator[list[Result]], callable, list]:
-    """The results of the input, and a function giving its layout (known once reading began)."""
-    name = args.input
-    closers: list = []
-    if name.endswith(RDF_SUFFIXES):
-        layout = Layout(list(knowledge.contract.names), len(knowledge.contract.names))
-        rows = [(i, raw) for i, raw, _ in rdf_rows(name, knowledge)]
-        chunk = Chunk([[raw.get(c, "") for c in layout.columns] for _, raw in rows], [i for i, _ in rows], {})
-        reader = RecordReader(knowledge)
-        return _batched(per_record_results([chunk], lambda: layout, reader, Classifier(knowledge))), lambda: layout, closers
-    lines, stream = open_lines(name)
-    closers.append(stream)
-    reader = Reader(lines, "<stdin>" if name == "-" else name, knowledge.contract.names, strict=args.strict, warn=warn)
-    layout_of = lambda: reader.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))  # noqa: E731
-    if args.per_record:
-        return _batched(per_record_results(reader.chunks(), layout_of, RecordReader(knowledge), Classifier(knowledge))), layout_of, closers
-    return FastClassifier(knowledge).batches(reader.chunks(), layout_of), layout_of, closers
-
-
 def _batched(results: Iterator[Result], size: int = 10_000) -> Iterator[list[Result]]:
     batch: list[Result] = []
     for r in results:
@@ -321,22 +303,42 @@ def run(args: argparse.Namespace) -> int:
         raise NenkgError(f"{args.input}: no such file")
     knowledge = load_knowledge(ontology)
     progress = sys.stderr.isatty()
-    counts = {"classified": 0, "not_nen": 0, "rejected": 0}
     record_set = "stdin" if args.input == "-" else record_set_name(Path(args.input))
 
     def warn(text: str) -> None:
         print(f"nenkg classify: warning: {text}", file=sys.stderr)
 
-    # CSV in: parallel for any output; JSON Lines in: parallel unless the output is CSV, whose
-    # header must name every carried key before the first row
-    if args.jobs > 1 and not args.per_record and not args.input.endswith(RDF_SUFFIXES) and (_is_csv(args.input) or fmt != "csv"):
-        return _run_parallel(args, knowledge, fmt, record_set, warn, progress)
-    results, layout_of, closers = results_of(args, knowledge, warn)
+    if args.input.endswith(RDF_SUFFIXES):
+        chunk, layout = rdf_chunk(args.input, knowledge)
+        results = per_record_results([chunk], lambda: layout, RecordReader(knowledge), Classifier(knowledge))
+        return _run_sequential(args, fmt, record_set, progress, _batched(results), lambda: layout)
+    lines, stream = open_lines(args.input)
+    try:
+        reader = Reader(lines, "<stdin>" if args.input == "-" else args.input, knowledge.contract.names,
+                        strict=args.strict, warn=warn)
+        # CSV in: parallel for any output; JSON Lines in: parallel unless the output is CSV, whose
+        # header must name every carried key before the first row
+        if args.jobs > 1 and not args.per_record and (reader.format == "csv" or fmt != "csv"):
+            return _run_parallel(args, knowledge, reader, fmt, record_set, warn, progress)
+        if args.per_record:
+            results = _batched(per_record_results(reader.chunks(), reader.current_layout, RecordReader(knowledge),
+                                                  Classifier(knowledge)))
+        else:
+            results = FastClassifier(knowledge).batches(reader.chunks(), reader.current_layout)
+        return _run_sequential(args, fmt, record_set, progress, results, reader.current_layout)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _run_sequential(args, fmt: str, record_set: str, progress: bool, results: Iterator[list[Result]], layout_of) -> int:
+    """Classify and write in this process, batch by batch (the header once the layout is known)."""
+    counts = {"classified": 0, "not_nen": 0, "rejected": 0}
     try:
         with output(args.output, inputs=(args.input,)) as out:
             gc.disable()  # millions of short-lived objects, no cycles
             writer: Writer | None = None
-            for batch in results:
+            for batch in chain(results, [[]]):
                 if writer is None:
                     writer = Writer(out, fmt, layout_of(), record_set)
                     writer.header()
@@ -344,62 +346,33 @@ def run(args: argparse.Namespace) -> int:
                 for res in batch:
                     counts["rejected" if res.rejection else res.outcome.status] += 1
                 writer.write_all(batch)
-                if progress:
+                if progress and batch:
                     print(f"\r{sum(counts.values()):,} records", end="", file=sys.stderr)
-            if writer is None:
-                writer = Writer(out, fmt, layout_of(), record_set)
-                writer.header()
             writer.flush()
     finally:
         gc.enable()
-        for c in closers:
-            if c is not sys.stdin.buffer:
-                c.close()
     return _summary(counts, progress)
 
 
-def _run_parallel(args, knowledge, fmt: str, record_set: str, warn, progress: bool) -> int:
-    lines, stream = open_lines(args.input)
+def _run_parallel(args, knowledge, reader: Reader, fmt: str, record_set: str, warn, progress: bool) -> int:
     counts = {"classified": 0, "not_nen": 0, "rejected": 0}
+    fast = FastClassifier(knowledge)
     try:
-        reader = Reader(lines, "<stdin>" if args.input == "-" else args.input, knowledge.contract.names,
-                        strict=args.strict, warn=warn)
-        fast = FastClassifier(knowledge)
         with output(args.output, inputs=(args.input,)) as out:
             header_done = False
             gc.freeze()  # keep the knowledge graph out of the workers' collections (copy-on-write)
-            for text, got in _parallel(fast, reader, fmt, record_set, args.jobs, warn):
+            for text, got in chain(_parallel(fast, reader, fmt, record_set, args.jobs, warn), [("", {})]):
                 if not header_done:
-                    layout = reader.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))
-                    Writer(out, fmt, layout, record_set).header()
+                    Writer(out, fmt, reader.current_layout(), record_set).header()
                     header_done = True
                 out.write(text)
                 for key, n in got.items():
                     counts[key] += n
-                if progress:
+                if progress and text:
                     print(f"\r{sum(counts.values()):,} records", end="", file=sys.stderr)
-            if not header_done:
-                layout = reader.layout or Layout(list(knowledge.contract.names), len(knowledge.contract.names))
-                Writer(out, fmt, layout, record_set).header()
     finally:
         gc.unfreeze()
-        if stream is not sys.stdin.buffer:
-            stream.close()
     return _summary(counts, progress)
-
-
-def _is_csv(name: str) -> bool:
-    """Whether an input is CSV (by name, else by its first non-blank line): CSV is split into
-    blocks that workers parse; JSON Lines, whose columns may grow as it goes, is read here."""
-    if name.endswith(".csv"):
-        return True
-    if name == "-" or name.endswith((".jsonl", ".ndjson")):
-        return False
-    with open(name, "rb") as fh:
-        for raw in fh:
-            if raw.strip():
-                return not raw.lstrip(b"\xef\xbb\xbf \t").startswith(b"{")
-    return True
 
 
 def _summary(counts: dict[str, int], progress: bool) -> int:
