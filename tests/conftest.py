@@ -84,6 +84,19 @@ def knowledge(release_graph):
     return Knowledge(release_graph)
 
 
+def embedded_with_records(built: Path, records: Path):
+    """An in-memory embedded store holding the fresh release and one record file, loaded the
+    way `nenkg load` loads it: the reference the remote stores are compared with."""
+    from nenkg.cli.query import _load_records
+    from nenkg.grading import load_knowledge
+    from nenkg.store import EmbeddedStore
+
+    store = EmbeddedStore()
+    store.load_release(built / "ontology")
+    _load_records(store, records, load_knowledge(built / "ontology" / "nenkg.owl"))
+    return store
+
+
 def classify_fields(knowledge, **fields):
     """Parse one record given as field texts and classify it (the per-record path)."""
     from nenkg.grading import Classifier

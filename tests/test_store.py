@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, generate_records
+from conftest import ROOT, embedded_with_records, generate_records
 from nenkg import namespaces as ns
 from nenkg.library import Library, LibraryError
 from nenkg.store import (RECORDS_GRAPH_BASE, RELEASE_GRAPH, EmbeddedStore, QuerySyntaxError, QueryTimeout,
@@ -334,13 +334,7 @@ def oxigraph_server(tmp_path_factory, built, records_csv):
 
 @pytest.fixture(scope="module")
 def local_with_records(built, records_csv):
-    from nenkg.cli.query import _load_records
-    from nenkg.grading import load_knowledge
-
-    store = EmbeddedStore()
-    store.load_release(built / "ontology")
-    _load_records(store, records_csv, load_knowledge(built / "ontology" / "nenkg.owl"))
-    return store
+    return embedded_with_records(built, records_csv)
 
 
 class TestRemote:

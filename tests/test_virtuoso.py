@@ -16,14 +16,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, generate_records
+from conftest import ROOT, embedded_with_records, generate_records
 from test_store import normalise
 from virtuoso_util import Virtuoso, available
 
 from nenkg.store import (
     RECORDS_GRAPH_BASE,
     RELEASE_GRAPH,
-    EmbeddedStore,
     RemoteStore,
     StoreError,
 )
@@ -111,13 +110,7 @@ def loaded(virtuoso, netrc_file, built, records):
 
 @pytest.fixture(scope="module")
 def local(built, records):
-    from nenkg.cli.query import _load_records
-    from nenkg.grading import load_knowledge
-
-    store = EmbeddedStore()
-    store.load_release(built / "ontology")
-    _load_records(store, records, load_knowledge(built / "ontology" / "nenkg.owl"))
-    return store
+    return embedded_with_records(built, records)
 
 
 def comparable(result, booleans: set[int] | None = None):
