@@ -244,8 +244,7 @@ def test_sdhaf2_has_head_and_neck_paraganglioma_but_no_pheochromocytoma(release_
     ("NENKG:0000703", {"MONDO:0006890", "MONDO:0006354"}),                                   # MEN2A
     ("NENKG:0000706", {"MONDO:0016748", "MONDO:0003343", "MONDO:0005005", "MONDO:0006190",
                        "MONDO:0002808"}),                                                    # VHL
-    ("NENKG:0000708", {"MONDO:0016755", "MONDO:0003304", "MONDO:0017827", "MONDO:0016167",
-                       "MONDO:0011719"}),                                                    # NF1
+    ("NENKG:0000708", {"MONDO:0016755", "MONDO:0003304", "MONDO:0017827", "MONDO:0016167"}),  # NF1
     ("NENKG:0000707", {"MONDO:0016693", "MONDO:0004555", "MONDO:0006123"}),                  # TSC
     ("NENKG:0000723", {"MONDO:0005086", "MONDO:0011719"}),                                   # SDHB
     ("NENKG:0000726", {"MONDO:0005086"}),                                                    # TMEM127
