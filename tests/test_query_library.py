@@ -541,6 +541,24 @@ def test_seed_symptoms(library, query_store):
     assert ("HP:0001337", "shakiness") in rows(r, "symptom", "seedWording")
 
 
+def test_patient_facts(library, query_store):
+    """The seed pages' patient facts are data: where most NENs start (Mayo Clinic) and when to see a
+    doctor, inherited by every NEN class, with entity-specific commonest sites added where stated."""
+    r = library.run(query_store, "patient-facts")
+    sites = rows(r, "fact", "statedOn", "value", "source")
+    assert {(v, s) for f, o, v, s in sites if f == "common primary site" and o == "NENKG:0000001"} == {
+        (site, MAYO) for site in ("UBERON:0002048", "UBERON:0001154", "UBERON:0002108", "UBERON:0001052",
+                                  "UBERON:0001264")}
+    assert {s for f, o, v, s in sites if f == "see a doctor when"} == {MAYO, CRUK}
+    assert all("worry" in v for f, o, v, s in sites if f == "see a doctor when")
+    gastrinoma = library.run(query_store, "patient-facts", {"class": "NENKG:0000117"})
+    assert ("NENKG:0000115", "UBERON:0002114") in rows(gastrinoma, "statedOn", "value")
+    # a fact about the group is an annotation, never an axiom every tumour must satisfy
+    assert "UBERON:0002114" not in col(r, "value")
+    ppgl = library.run(query_store, "patient-facts", {"class": "NENKG:0000356"})
+    assert ("NENKG:0000355", "UBERON:0001629") in rows(ppgl, "statedOn", "value")
+
+
 # --- terms -----------------------------------------------------------------------------------------
 
 def test_class_xrefs(library, query_store):

@@ -110,3 +110,34 @@ def test_same_sources_give_same_triples(tmp_path):
     root = write_project(tmp_path, {"m.yaml": GOOD})
     a, b = compile_project(root), compile_project(root)
     assert set(a) == set(b)
+
+
+FACTS = GOOD + textwrap.indent(textwrap.dedent(
+    """\
+      - extend: NENKG:0000001
+        facts:
+          common_primary_site:
+            - {value: UBERON:0002048, sources: [seed_cruk]}
+            - MONDO:0005070
+    """
+), "  ")
+
+
+def test_a_fact_can_carry_its_own_sources(tmp_path):
+    from rdflib import OWL, RDF, URIRef
+
+    g = compile_project(write_project(tmp_path, {"m.yaml": FACTS}))
+    nen, prop = URIRef("https://w3id.org/nenkg/NENKG_0000001"), URIRef("https://w3id.org/nenkg/NENKG_0003016")
+    lung = URIRef("http://purl.obolibrary.org/obo/UBERON_0002048")
+    assert set(g.objects(nen, prop)) == {lung, URIRef("http://purl.obolibrary.org/obo/MONDO_0005070")}
+    axioms = [ax for ax in g.subjects(RDF.type, OWL.Axiom) if (ax, OWL.annotatedProperty, prop) in g]
+    assert len(axioms) == 1 and (axioms[0], OWL.annotatedTarget, lung) in g
+    assert {str(s) for s in g.objects(axioms[0], URIRef("http://purl.org/dc/terms/source"))} == {
+        "https://www.cancerresearchuk.org/about-cancer/neuroendocrine-tumours-nets"}
+
+
+def test_a_sourced_fact_with_a_stray_key_is_located(tmp_path):
+    bad = FACTS.replace("{value: UBERON:0002048, sources: [seed_cruk]}", "{value: UBERON:0002048, source: [seed_cruk]}")
+    errs = errors_of(write_project(tmp_path, {"m.yaml": bad}))
+    assert [e.reason for e in errs] == ["fact 'common_primary_site': a sourced fact is {value: ..., sources: [...]}; got 'source'"]
+    assert errs[0].location.line == 13

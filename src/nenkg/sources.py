@@ -847,14 +847,25 @@ class Compiler:
                 self._err(f"fact {key!r} is not a declared annotation property", kloc)
                 continue
             for i, value in enumerate(_as_list(values)):
+                vloc = Location(kloc.file, line_of(values, i, kloc.line), t.curie)
+                sources: list[str] = []
+                if isinstance(value, dict):
+                    # {value: V, sources: [keys]}: the fact with its own sources (an axiom annotation)
+                    extra = sorted(k for k in value if k not in ("value", "sources", "__line__"))
+                    if "value" not in value or extra:
+                        self._err(f"fact {key!r}: a sourced fact is {{value: ..., sources: [...]}}"
+                                  + (f"; got {extra[0]!r}" if extra else ""), vloc)
+                        continue
+                    sources = [str(k) for k in _as_list(value.get("sources"))]
+                    value = value["value"]
                 try:
                     obj = _typed_value(value, prop.data.get("value_type"), self)
                 except Unreadable:
                     continue
                 except ValueError as exc:
-                    self._err(f"fact {key!r}: {exc}", Location(kloc.file, line_of(values, i, kloc.line), t.curie))
+                    self._err(f"fact {key!r}: {exc}", vloc)
                     continue
-                self.g.add((t.iri, prop.iri, obj))
+                self.annotate(t.iri, prop.iri, obj, sources, vloc)
 
     def _entity(self, token: str, loc: Location) -> str:
         try:
