@@ -58,13 +58,27 @@ COLOURS = {"NENKG": "#dbe8f6", "UBERON": "#dff0d8", "CL": "#dff0d8", "CHEBI": "#
 KINDS = (("NENKG", "NENKG class"), ("UBERON", "site (UBERON)"), ("CHEBI", "hormone or amine (ChEBI)"),
          ("HGNC", "gene (HGNC)"), ("HP", "phenotype (HP)"), ("PATO", "quality (PATO)"))
 FONT = "Arial"
-#: 'is a' edges: bold, with the hollow arrowhead of UML generalisation, pointing at the parent.
-IS_A = "style=bold, arrowhead=empty"
+#: 'is a' edges (drawn parent -> child): bold, with the hollow arrowhead of UML generalisation
+#: at the parent.
+IS_A = "style=bold, dir=back, arrowtail=empty"
 
 
 def dot_program() -> str:
-    """The path of the ``graphviz-pure`` program (installed with the package's dependencies)."""
-    candidates = [Path(sysconfig.get_path("scripts")) / PROGRAM]
+    """The path of the ``graphviz-pure`` program: the one its installed distribution lists (found
+    even from a virtual environment that sees the package through system site-packages), else the
+    scripts folder of this Python, else the PATH."""
+    from importlib import metadata
+
+    candidates: list[Path] = []
+    try:
+        dist = metadata.distribution(PROGRAM)
+    except metadata.PackageNotFoundError:
+        dist = None
+    if dist is not None:
+        for f in dist.files or ():
+            if f.name in (PROGRAM, PROGRAM + ".exe"):
+                candidates.append(Path(str(dist.locate_file(f))).resolve())
+    candidates.append(Path(sysconfig.get_path("scripts")) / PROGRAM)
     found = shutil.which(PROGRAM)
     if found:
         candidates.append(Path(found))
@@ -194,15 +208,18 @@ def neighbourhood_dot(graph, iri: str, href: Callable[[str], str | None] | None 
     """The DOT text of :func:`neighbourhood_svg`."""
     index = _index(graph)
     page = index.describe(iri)
-    dot = _Dot(ns.contract(iri) or iri, 'rankdir=BT; nodesep=0.25; ranksep=0.45; bgcolor="white";', href)
+    # left to right: parents and the classes whose axioms name this one | the class | its
+    # children and what its axioms name; every edge is drawn from left to right, 'is a' edges
+    # with their arrow back at the parent
+    dot = _Dot(ns.contract(iri) or iri, 'rankdir=LR; nodesep=0.12; ranksep=0.5; bgcolor="white";', href)
     me = dot.node(index, iri, centre=True)
     for parent in page.parents[:MAX_PER_GROUP]:
-        dot.edge(me, dot.node(index, parent.iri), None, IS_A)
+        dot.edge(dot.node(index, parent.iri), me, None, IS_A)
     children = page.children
     for child in children[:MAX_PER_GROUP]:
-        dot.edge(dot.node(index, child.iri), me, None, IS_A)
+        dot.edge(me, dot.node(index, child.iri), None, IS_A)
     if len(children) > MAX_PER_GROUP:
-        dot.edge(dot.more(f"{me} more children", len(children) - MAX_PER_GROUP), me, None, "style=dashed, arrowhead=empty")
+        dot.edge(me, dot.more(f"{me} more children", len(children) - MAX_PER_GROUP), None, "style=dashed, dir=back, arrowtail=empty")
     label_of = {index.label(p): p for p in PICTURE_RELATIONS}
     for title, links in page.related:
         prop = label_of.get(title)

@@ -478,7 +478,7 @@ def build_site(root: Path, out: Path) -> BuildResult:
         external = [ix.link(e.iri) for e in members if not e.iri.startswith(ns.BASE)]
         groups.append({"title": title, "kind": kind, "own": own, "external": external})
     files["index.html"] = env.get_template("index.html").render(
-        up="", groups=groups, roots=ix.roots(), tree_children=ix.tree_children, link=ix.link, **common)
+        up="", groups=groups, roots=sorted(ix.roots(), key=lambda r: r != NEN_ROOT), tree_children=ix.tree_children, link=ix.link, **common)
     files["hierarchy.html"] = env.get_template("hierarchy.html").render(up="", svg=hierarchy_svg, root=ix.link(NEN_ROOT), **common)
     files["hierarchy.svg"] = pictures.standalone(hierarchy_svg)
     files["shapes.html"] = env.get_template("shapes.html").render(up="", files=_shapes(root, ix), **common)
