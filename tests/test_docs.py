@@ -21,8 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
-
 from cli_util import ROOT, nenkg, one_error_line
+from test_serve_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING, REQUIRED
+
 from nenkg.docs.pictures import hierarchy_svg, labels_in, neighbourhood_svg
 from nenkg.docs.site import MARKER, page_name
 
@@ -156,7 +157,7 @@ def test_pancreatic_net_page(site):
     plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text))
     # definition with its sources, synonyms, mappings, parents and children as links
     assert "A pancreatic neuroendocrine neoplasm that is well differentiated" in plain
-    assert re.search(r'<section id="definition">.*Sources: <a ', text, re.S)
+    assert re.search(r'<section id="definition">.*Sources: <a ', text, re.DOTALL)
     assert "PanNET" in plain and "MONDO:0019954" in plain
     assert '<a href="NENKG_0000110.html">pancreatic neuroendocrine neoplasm</a>' in text
     children = text.split('<ul id="children">')[1].split("</ul>")[0]
@@ -237,7 +238,7 @@ def test_shapes_qc_and_query_pages(site):
     shapes = (site / "shapes.html").read_text(encoding="utf-8")
     for path in sorted((ROOT / "shapes").rglob("*.ttl")):
         assert f"<code>{path.relative_to(ROOT).as_posix()}</code>" in shapes
-        for name in re.findall(r"^(?:\w*):(\w+Shape)\b[^\n]*\n?\s*a sh:NodeShape", path.read_text(encoding="utf-8"), re.M):
+        for name in re.findall(r"^(?:\w*):(\w+Shape)\b[^\n]*\n?\s*a sh:NodeShape", path.read_text(encoding="utf-8"), re.MULTILINE):
             assert f'id="shape-{name}"' in shapes, name
     assert shapes.count("<h3 id=\"shape-") >= 3
     qc = (site / "qc.html").read_text(encoding="utf-8")
@@ -300,8 +301,6 @@ def test_help_has_description_examples_and_exit_codes():
 
 
 # --- the real browser -------------------------------------------------------------------------------
-
-from test_serve_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING, REQUIRED  # noqa: E402
 
 browser = pytest.mark.skipif(CHROMIUM is None and not REQUIRED, reason=MISSING)
 

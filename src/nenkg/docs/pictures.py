@@ -279,11 +279,18 @@ def labels_in(svg: str) -> list[str]:
     import html
 
     out = []
-    for group in re.findall(r'<g id="node\d+" class="node">(.*?)</g>\n(?=<!--|</g>)', svg, flags=re.S):
+    for group in re.findall(r'<g id="node\d+" class="node">(.*?)</g>\n(?=<!--|</g>)', svg, flags=re.DOTALL):
         lines = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", group)]
         out.append(" ".join(lines))
     return out
 
 
-__all__: Iterable[str] = ("neighbourhood_svg", "hierarchy_svg", "neighbourhood_dot", "hierarchy_dot",
-                          "render_many", "dot_program", "labels_in")
+__all__: Iterable[str] = (
+    "dot_program",
+    "hierarchy_dot",
+    "hierarchy_svg",
+    "labels_in",
+    "neighbourhood_dot",
+    "neighbourhood_svg",
+    "render_many",
+)

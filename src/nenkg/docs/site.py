@@ -26,6 +26,7 @@ import jinja2
 import pyoxigraph as ox
 
 from .. import namespaces as ns
+from ..errors import NenkgError
 from ..server.terms import OWL, RDF, RDFS, Link, TermIndex, nn
 from . import pictures
 
@@ -323,7 +324,7 @@ def _shapes(root: Path, index: DocsIndex) -> list[dict]:
         g.parse(path, format="turtle")
         shapes = []
         for shape in sorted(set(g.subjects(rdflib.RDF.type, SH.NodeShape)), key=str):
-            def text(s, p):
+            def text(s, p, g=g):
                 return " ".join(sorted(str(o) for o in g.objects(s, p)))
             props = []
             for ps in sorted(g.objects(shape, SH.property), key=lambda p: str(g.value(p, SH.path))):
@@ -359,7 +360,7 @@ def _qc(root: Path) -> list[dict]:
     checks = []
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        header = dict(re.findall(r"^#\s*(\w+):\s*(.*)$", text, flags=re.M))
+        header = dict(re.findall(r"^#\s*(\w+):\s*(.*)$", text, flags=re.MULTILINE))
         checks.append({"name": path.stem, "level": header.get("level", path.stem.split("-", 1)[0]).upper(),
                        "title": header.get("title", ""), "what": table.get(path.stem) or header.get("problem", ""),
                        "fix": header.get("fix", ""), "principle": header.get("principle", ""), "text": text})
@@ -386,7 +387,7 @@ def _queries(root: Path, store, index: DocsIndex) -> list[dict]:
         else:
             try:
                 res = lib.run(store, name, timeout=30)
-            except Exception as exc:  # shown on the page; the build goes on
+            except NenkgError as exc:  # a time limit, a store error: shown on the page; the build goes on
                 item["error"] = f"not run: {str(exc).splitlines()[0]}"
             else:
                 if res.kind == "select":
