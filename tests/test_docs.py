@@ -254,6 +254,9 @@ def test_shapes_qc_and_query_pages(site):
     organ = queries.split('<section id="nens-in-organ" class="query">')[1].split("</section>")[0]
     assert "SELECT" in organ and '<table class="results">' in organ
     assert re.search(r"<td><a href=\"terms/NENKG_\d+\.html\">[^<]*pancrea", organ)
+    # the record queries run on the example records, classified and loaded
+    counts = queries.split('<section id="record-counts-by-site" class="query">')[1].split("</section>")[0]
+    assert "examples/records.csv" in queries and re.search(r"<p>[1-9]\d* results?", counts), counts[-600:]
 
 
 def test_two_builds_are_byte_identical_and_a_rebuild_replaces_the_site(site, tmp_path):

@@ -253,24 +253,38 @@ def hierarchy_dot(graph, root: str, href: Callable[[str], str | None] | None = N
     """The DOT text of :func:`hierarchy_svg`."""
     index = _index(graph)
     keep = keep or (lambda c: c.startswith(ns.BASE))
-    dot = _Dot("hierarchy", 'rankdir=LR; nodesep=0.08; ranksep=0.35; bgcolor="white";', href)
-    seen, todo = {root}, [root]
-    dot.node(index, root)
+    below, todo = {root}, [root]
     while todo:
-        parent = todo.pop()
-        for child in sorted(index.children.get(parent, ())):
-            if not keep(child):
-                continue
-            dot.edge(dot.node(index, parent), dot.node(index, child), None, "arrowhead=none")
-            if child not in seen:
-                seen.add(child)
+        for child in sorted(index.children.get(todo.pop(), ())):
+            if keep(child) and child not in below:
+                below.add(child)
                 todo.append(child)
+    parents = {c: {p for p in index.parents.get(c, ()) if p in below and p != c} for c in below}
+    ancestors: dict[str, set[str]] = {}
+
+    def above(c: str, seen: frozenset = frozenset()) -> set[str]:
+        if c not in ancestors:
+            out: set[str] = set()
+            for p in parents[c]:
+                if p not in seen:
+                    out |= {p} | above(p, seen | {c})
+            ancestors[c] = out
+        return ancestors[c]
+
+    dot = _Dot("hierarchy", 'rankdir=LR; nodesep=0.08; ranksep=0.35; bgcolor="white";', href)
+    dot.node(index, root)
+    for child in sorted(below - {root}):
+        # the transitive reduction: no edge to a parent that is also above another parent
+        for parent in sorted(parents[child]):
+            if not any(parent in above(other) for other in parents[child] if other != parent):
+                dot.edge(dot.node(index, parent), dot.node(index, child), None, "arrowhead=none")
     return dot.text()
 
 
 def hierarchy_svg(graph, root: str, href: Callable[[str], str | None] | None = None,
                   keep: Callable[[str], bool] | None = None) -> str:
-    """SVG of the subclass tree below ``root`` (NENKG classes only, by default), left to right."""
+    """SVG of the subclass tree below ``root`` (NENKG classes only, by default), left to right,
+    without the links that follow from others (an inferred 'is a' to a grandparent)."""
     return render(hierarchy_dot(graph, root, href, keep))
 
 

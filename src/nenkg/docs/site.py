@@ -16,6 +16,8 @@ byte-identical site. The pages of a term are gathered by the same
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -371,10 +373,20 @@ def _qc(root: Path) -> list[dict]:
     return [{"intro": intro, "checks": checks}]
 
 
-def _queries(root: Path, store, index: DocsIndex) -> list[dict]:
+#: Records classified into the store the query catalogue runs on (when the root has them, as a
+#: checkout does), so the record queries show results too.
+EXAMPLE_RECORDS = Path("examples") / "records.csv"
+
+
+def _queries(root: Path, index: DocsIndex) -> tuple[list[dict], str | None]:
+    from ..cli.query import memory_store
     from ..library import Library
     from ..store import term_text
 
+    records = root / EXAMPLE_RECORDS
+    with_records = records.is_file()
+    with contextlib.redirect_stderr(io.StringIO()):  # the example's deliberately rejected record
+        store = memory_store(root / "ontology", [records] if with_records else [])
     lib = Library.load(root)
     out = []
     for name in lib.names():
@@ -409,7 +421,7 @@ def _queries(root: Path, store, index: DocsIndex) -> list[dict]:
                     item["rows"] = [[term_text(t.subject), term_text(t.predicate), term_text(t.object)]
                                     for t in sorted(res.triples, key=str)[:SAMPLE_ROWS]]
         out.append(item)
-    return out
+    return out, (EXAMPLE_RECORDS.as_posix() if with_records else None)
 
 
 # --- the build -------------------------------------------------------------------------------------
@@ -484,7 +496,8 @@ def build_site(root: Path, out: Path) -> BuildResult:
     files["hierarchy.svg"] = pictures.standalone(hierarchy_svg)
     files["shapes.html"] = env.get_template("shapes.html").render(up="", files=_shapes(root, ix), **common)
     files["qc.html"] = env.get_template("qc.html").render(up="", qc=_qc(root)[0], **common)
-    files["queries.html"] = env.get_template("queries.html").render(up="", queries=_queries(root, store, ix),
+    queries, records = _queries(root, ix)
+    files["queries.html"] = env.get_template("queries.html").render(up="", queries=queries, records=records,
                                                                      sample=SAMPLE_ROWS, **common)
     files["static/docs.css"] = resources.files("nenkg.docs").joinpath("static/docs.css").read_text(encoding="utf-8")
     files[MARKER] = "A documentation site written by `nenkg docs`; `nenkg docs -o` may replace this folder.\n"
