@@ -174,6 +174,9 @@ def test_pancreatic_net_page(site):
     # the criterion's page says which classes it applies to
     criterion = (site / "terms" / "NENKG_0004102.html").read_text(encoding="utf-8")
     assert '<a href="NENKG_0000111.html">pancreatic neuroendocrine tumour</a>' in criterion.split('id="applies-to"')[1]
+    # pancreatic NET G1 gets the G1 thresholds only
+    g1 = (site / "terms" / "NENKG_0000130.html").read_text(encoding="utf-8").split('id="thresholds"')[1].split("</section>")[0]
+    assert g1.count("<tr>") == 1 + 2 and "G2" not in g1 and "G1 by Ki-67 index" in g1
     # a lung NET gets the thoracic scheme, not the digestive one
     lung = (site / "terms" / page_name(N + "0000301")).read_text(encoding="utf-8")
     assert "GEP NET" not in lung

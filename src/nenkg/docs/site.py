@@ -252,7 +252,8 @@ def _article(label: str) -> str:
 class Thresholds:
     """The grading threshold criteria that apply to a class: those whose site scope holds a site
     the class (or a class above it) is defined by, and whose differentiation scope (if any) the
-    class carries, as ``nenkg classify`` applies them."""
+    class carries, as ``nenkg classify`` applies them; for a class defined by a grade, only the
+    criteria that give that grade."""
 
     def __init__(self, ontology: Path, index: DocsIndex):
         from rdflib import URIRef
@@ -296,11 +297,15 @@ class Thresholds:
         if not sites:
             return []
         closures = [self.k.ancestors(s) for s in sites]
+        # a graded class (pancreatic NET G1) gets the thresholds of its own grade only
+        grades = {m for m in modifiers if m in self.k.rank}
         out = []
         for c in self.grading:
             if not any(c.sites & cl for cl in closures):
                 continue
             if c.differentiation is not None and c.differentiation not in modifiers:
+                continue
+            if grades and c.assigns not in grades:
                 continue
             link = self.ix.link
             out.append(Threshold(
