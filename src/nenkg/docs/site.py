@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from .. import namespaces as ns
 from ..errors import NenkgError
-from ..server.terms import OWL, RDF, RDFS, Link, TermIndex, nn
+from ..server.terms import OWL, RDF, RDFS, Link, TermIndex, nn, short_name
 from . import pictures
 
 #: Marks a folder as a docs build (``nenkg docs`` only overwrites folders holding it).
@@ -338,10 +338,13 @@ def _shapes(root: Path, index: DocsIndex) -> list[dict]:
                 path_node = g.value(ps, SH.path)
                 constraints = []
                 for p, o in sorted(g.predicate_objects(ps), key=lambda po: (str(po[0]), str(po[1]))):
-                    if p in (SH.path, SH.message, SH.name, SH.description) or isinstance(o, rdflib.BNode):
+                    if p in (SH.path, SH.message, SH.name, SH.description, rdflib.RDF.type) or isinstance(o, rdflib.BNode):
                         continue
                     name = str(p).removeprefix(str(SH))
-                    constraints.append((name, index.link(str(o)) if isinstance(o, rdflib.URIRef) else str(o)))
+                    if isinstance(o, rdflib.URIRef):  # a term of the site as a link, sh:IRI or xsd:date as text
+                        constraints.append((name, index.link(str(o)) if str(o) in index.pages else short_name(str(o))))
+                    else:
+                        constraints.append((name, str(o)))
                 props.append({"path": index.link(str(path_node)) if isinstance(path_node, rdflib.URIRef) else "(path)",
                               "constraints": constraints,
                               "message": text(ps, SH.message) or text(ps, SH.description) or text(ps, SH.name)})
