@@ -10,7 +10,8 @@ Why ``graphviz-pure`` (a PyPI wheel holding one static ``dot`` program, a Rust p
 and not the alternatives weighed for issue 15: a system Graphviz cannot be installed by the
 pip-only fresh-machine commands of the README; ``grandalf`` (pure-Python Sugiyama) computes
 positions only, so node sizes from text widths, edge routing, labels and the SVG itself would be
-ours to write, and it has seen no release since 2023; networkx has no layered layout for DAGs.
+ours to write, and it has seen no release since 2023; networkx places nodes by layer
+(``multipartite_layout``) but reduces no crossings and routes no edges.
 graphviz-pure writes complete SVG with text measured on its bundled fonts, the same bytes on every
 platform (the site is byte-for-byte reproducible), and lays out the whole neoplasm tree in well
 under a second. All graphs of a build go to one ``dot`` process (:func:`render_many`).
