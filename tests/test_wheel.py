@@ -161,3 +161,13 @@ def test_root_before_or_after_the_subcommand(empty, before):
     r = subprocess.run([sys.executable, "-m", "nenkg.cli.main", *args], capture_output=True, text=True, env=env, cwd=ROOT)
     assert r.returncode == 2
     assert f"needs a source tree: no ontology/src/nenkg.yaml in {empty.resolve()}" in r.stderr
+
+
+def test_docs_from_the_wheel(venv, empty):
+    """`nenkg docs` of the installed package: templates, style sheet and layout program found
+    without a checkout."""
+    r = nenkg(venv, empty, "docs", "-o", "site", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (empty / "site" / "static" / "docs.css").is_file()
+    page = (empty / "site" / "terms" / "NENKG_0000111.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "pancreas" in page
