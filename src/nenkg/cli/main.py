@@ -17,6 +17,7 @@ from ..version import version_line
 from . import build as build_cmd
 from . import check as check_cmd
 from . import classify as classify_cmd
+from . import docs as docs_cmd
 from . import fields as fields_cmd
 from . import query as query_cmd
 from . import serve as serve_cmd
@@ -38,6 +39,7 @@ examples:
   nenkg queries                                 # list the query library
   nenkg query nens-in-organ -p organ=UBERON:0001264
   nenkg serve                                   # http://127.0.0.1:8000/
+  nenkg docs -o site                            # static documentation site, works offline
   nenkg COMMAND --help                          # options, examples and exit codes of a command
 
 exit codes (every command):
@@ -88,6 +90,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.register(sub)
     check_cmd.register(sub)
     classify_cmd.register(sub)
+    docs_cmd.register(sub)
     fields_cmd.register(sub)
     query_cmd.register(sub)
     serve_cmd.register(sub)
