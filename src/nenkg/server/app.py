@@ -188,7 +188,7 @@ class NenkgApp:
         if not self.index.exists(iri):
             return self.error(request, 404, f"no term {ns.contract(iri) or iri} in this knowledge graph; "
                                             f"try the search at /search?q={urllib.parse.quote(path)}")
-        return self._term_page(request, iri)
+        return await self._term_page(request, iri)
 
     async def external_term(self, request: Request) -> Response:
         """The local page of an external term the graph uses (``/ext/UBERON:0001264``)."""
@@ -197,9 +197,9 @@ class NenkgApp:
         if iri is None:
             return self.error(request, 404, f"no external term {curie} is described in this knowledge graph; "
                                             f"try the search at /search?q={urllib.parse.quote(curie)}")
-        return self._term_page(request, iri)
+        return await self._term_page(request, iri)
 
-    def _term_page(self, request: Request, iri: str) -> Response:
+    async def _term_page(self, request: Request, iri: str) -> Response:
         fmt = request.query_params.get("format")
         offers = {"html": "text/html", "xhtml": "application/xhtml+xml", **{k: v[0] for k, v in RDF_FORMATS.items()}}
         if fmt:
@@ -213,7 +213,8 @@ class NenkgApp:
         vary = {"Vary": "Accept"}
         if fmt in ("html", "xhtml"):
             page = self.index.describe(iri)
-            extras = self.index.extras(iri) if isinstance(self.index, ServerIndex) else Extras()
+            # the picture is laid out by a dot process: off the event loop
+            extras = (await anyio.to_thread.run_sync(self.index.extras, iri)) if isinstance(self.index, ServerIndex) else Extras()
             response = self.render("term.html", page=page, extras=extras)
             response.headers.update(vary)
             return response

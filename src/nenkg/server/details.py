@@ -385,8 +385,23 @@ class ServerIndex(TermIndex):
     def picture(self, iri: str) -> str:
         """The neighbourhood picture of a class as inline SVG, or "" where none is drawn.
 
-        This is the one place the term page's picture comes from (``#neighbourhood-picture``)."""
-        return ""
+        This is the one place the term page's picture comes from (``#neighbourhood-picture``):
+        the picture of ``nenkg docs`` (:func:`nenkg.docs.pictures.neighbourhood_svg`, laid out by
+        Graphviz's dot), its nodes linking to the local pages. Drawn once per class and kept."""
+        if iri not in self.classes:
+            return ""
+        if iri not in self._pictures:
+            from ..docs import pictures
+            from ..errors import NenkgError
+
+            try:
+                svg = pictures.inline(pictures.neighbourhood_svg(self, iri, href=self.local_path))
+            except (NenkgError, OSError):
+                svg = ""  # no dot program here: the page goes without its picture
+            if len(self._pictures) >= 2048:
+                self._pictures.clear()
+            self._pictures[iri] = svg
+        return self._pictures[iri]
 
     # --- home page ----------------------------------------------------------------------------
 
