@@ -400,4 +400,4 @@ def test_library_query_with_parameters(srv):
     assert run_library(srv, name="no-such-query").status == 400
     page = srv.get("/queries", "text/html").text
     assert 'data-param="parent"' in page and 'value="NENKG:0000002"' in page
-    assert '<span class="param-label">neuroendocrine tumour</span>' in page
+    assert '<span class="param-label">default: neuroendocrine tumour</span>' in page

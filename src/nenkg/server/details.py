@@ -264,7 +264,7 @@ class ServerIndex(TermIndex):
         specific = [s for s in sites if not any(s != t and s in self._site_ancestors(t) for t in sites)]
         site_names = " or ".join(sorted(self.label(s) for s in specific))
         if grades:
-            note = f"Criteria that give grade {', '.join(sorted(self.label(g) for g in grades))} to tumours of the {site_names}."
+            note = f"Criteria that give {', '.join(sorted(self.label(g) for g in grades))} to tumours of the {site_names}."
         else:
             note = f"Criteria that grade tumours of the {site_names}."
         return rows, note if rows else ""
