@@ -359,7 +359,8 @@ def test_external_term_page(srv):
     # term pages link to it locally
     assert 'href="/ext/UBERON:0001264"' in srv.get(RECTAL.replace("201", "111"), "text/html").text
     assert srv.get("/ext/UBERON:0001264", "text/turtle").status == 200
-    assert srv.get("/ext/UBERON:9999999", "text/html").status == 404
+    missing = srv.get("/ext/UBERON:9999999", "text/html")
+    assert missing.status == 404 and '<a href="/search?q=UBERON%3A9999999">' in missing.text  # the search as a link
     assert srv.get("/ext/nonsense", "text/html").status == 404
 
 

@@ -215,3 +215,14 @@ def test_home_thresholds_picture_and_external_page(nenkg_server, page):
     assert "pancreatic neuroendocrine tumour" in referring and "pancreatic gastrinoma" in referring
     shot(page, "11-external-term")
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_parameter_suggestions_from_the_search(nenkg_server, page):
+    page.goto(nenkg_server.url + "/queries")
+    page.select_option("#example", "tumours-by-site")
+    page.fill("#param-tumours-by-site-parent", "")
+    page.type("#param-tumours-by-site-parent", "pancreatic neuro")
+    page.wait_for_function("document.querySelectorAll('#term-suggestions option').length > 0")
+    options = page.eval_on_selector_all("#term-suggestions option", "os => os.map(o => [o.value, o.label])")
+    assert ["NENKG:0000111", "pancreatic neuroendocrine tumour"] in options
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -115,11 +115,14 @@ class NenkgApp:
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
-    def error(self, request: Request, status: int, message: str) -> Response:
-        """An error in the form the client asked for: HTML for browsers, else plain text."""
+    def error(self, request: Request, status: int, message: str, search: str | None = None) -> Response:
+        """An error in the form the client asked for: HTML for browsers, else plain text.
+        ``search``: text to offer as a link to the search (HTML only)."""
         accept = parse_accept(request.headers.get("accept"))
         if negotiate(accept, {"text": "text/plain", "html": "text/html", "json": "application/json"}) == "html":
-            return self.render("error.html", status=status, status_code=status, message=message)
+            href = "/search?" + urllib.parse.urlencode({"q": search}) if search else ""
+            return self.render("error.html", status=status, status_code=status, message=message, search_href=href,
+                               search_text=search or "")
         if negotiate(accept, {"text": "text/plain", "json": "application/json"}) == "json" and "*/*" not in accept[:1]:
             return JSONResponse({"error": message, "status": status}, status_code=status)
         return PlainTextResponse(message + "\n", status_code=status)
@@ -187,7 +190,7 @@ class NenkgApp:
             return self.error(request, 404, f"{path!r} is not a valid term path")
         if not self.index.exists(iri):
             return self.error(request, 404, f"no term {ns.contract(iri) or iri} in this knowledge graph; "
-                                            f"try the search at /search?q={urllib.parse.quote(path)}")
+                                            f"try the search at /search?q={urllib.parse.quote(path)}", search=path)
         return await self._term_page(request, iri)
 
     async def external_term(self, request: Request) -> Response:
@@ -196,7 +199,7 @@ class NenkgApp:
         iri = self.index.external_iri(curie) if isinstance(self.index, ServerIndex) else None
         if iri is None:
             return self.error(request, 404, f"no external term {curie} is described in this knowledge graph; "
-                                            f"try the search at /search?q={urllib.parse.quote(curie)}")
+                                            f"try the search at /search?q={urllib.parse.quote(curie)}", search=curie)
         return await self._term_page(request, iri)
 
     async def _term_page(self, request: Request, iri: str) -> Response:

@@ -356,7 +356,8 @@ class ServerIndex(TermIndex):
         ``referenced_by``."""
         by: dict[str, set[str]] = defaultdict(set)
         for q in self.store.quads_for_pattern(None, None, nn(iri), None):
-            if isinstance(q.subject, ox.NamedNode) and q.predicate.value not in (OWL + "someValuesFrom", RDF + "first"):
+            # subclasses are the page's children; restrictions are in ``referenced_by``
+            if isinstance(q.subject, ox.NamedNode) and q.predicate.value not in (OWL + "someValuesFrom", RDF + "first", SUBCLASS):
                 if q.predicate.value == OWL + "annotatedSource" or q.predicate.value == OWL + "annotatedTarget":
                     continue
                 by[q.predicate.value].add(q.subject.value)
