@@ -322,6 +322,7 @@ def test_home_leads_with_the_neoplasm_tree(srv):
                            ("treatments", "neuroendocrine neoplasm therapy"), ("tests", "neuroendocrine neoplasm laboratory test")]:
         start = t.index(f'id="section-{section}"')
         assert f">{label}</a>" in t[start:t.index("</section>", start)], section
+    assert 'id="criterion-individuals"' in t and '<a href="/NENKG_0004102">GEP NET grade G2 by Ki-67 index</a>' in t
 
 
 def test_graded_class_shows_its_thresholds_and_definition_in_words(srv):

@@ -180,8 +180,8 @@ def test_parameter_form_runs_the_library_query(nenkg_server, page):
     field.press("Tab")
     page.wait_for_function("document.getElementById('query').value.includes('NENKG_0000111')")
     page.click("#run")
-    page.wait_for_function("(n => n > 0 && n !== %d)(document.querySelectorAll('#results-table tbody tr').length)"
-                           % default_rows)
+    page.wait_for_function("n => (r => r > 0 && r !== n)(document.querySelectorAll('#results-table tbody tr').length)",
+                           arg=default_rows)
     rows = page.locator("#results-table tbody tr")
     assert 0 < rows.count() < default_rows
     sites = {rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())}

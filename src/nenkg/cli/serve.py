@@ -77,8 +77,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from ..library import Library
     from ..server.app import NenkgApp, Settings, load_examples
-    from ..server.sparql import execute
     from ..server.details import ServerIndex
+    from ..server.sparql import execute
     from ..server.workers import QueryPool
     from ..store import EmbeddedStore
     from .query import memory_store

@@ -10,8 +10,8 @@ directly through :class:`.terms.TermIndex`, which only does index look-ups.
 
 from __future__ import annotations
 
-import urllib.parse
 import json
+import urllib.parse
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, ClassVar
@@ -34,6 +34,7 @@ from starlette.routing import Route
 
 from .. import namespaces as ns
 from ..store import bind_values
+from .details import Extras, ServerIndex
 from .sparql import (
     FORMAT_PARAMS,
     RDF_ALIASES,
@@ -43,7 +44,6 @@ from .sparql import (
     refusal,
     serialize_triples,
 )
-from .details import Extras, ServerIndex
 from .terms import TermIndex
 from .workers import PoolBusy, PoolError, PoolTimeout, QueryPool
 
@@ -134,10 +134,11 @@ class NenkgApp:
             ix = self.index
             if isinstance(ix, ServerIndex):
                 main, sections = ix.home_sections()
+                criteria = sorted(ix.criterion_individuals(), key=lambda c: ix.label(c).casefold())
             else:
-                main, sections = ix.roots(), []
+                main, sections, criteria = ix.roots(), [], []
             self._home = self.env.get_template("home.html").render(
-                roots=main, sections=sections, children=ix.tree_children, label=ix.label, link=ix.link,
+                roots=main, sections=sections, criteria=criteria, children=ix.tree_children, label=ix.label, link=ix.link,
                 n_classes=len(ix.own_classes()))
         return HTMLResponse(self._home)
 
