@@ -306,3 +306,100 @@ def test_serve_refuses_bad_options(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "nenkg.cli.main", "serve", "--timeout", "0"], check=False,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "--timeout" in proc.stderr
+
+
+# --- the browser's pages: home sections, thresholds, external terms, labels, parameters ---------
+
+def test_home_leads_with_the_neoplasm_tree(srv):
+    t = srv.get("/", "text/html").text
+    tree = t[t.index('id="class-tree"'):t.index("</ul>\n", t.index('id="class-tree"'))]
+    first = tree.index("<a href=")
+    assert tree[first:].startswith('<a href="/NENKG_0000001">neuroendocrine neoplasm</a>')
+    whole_tree = t[t.index('id="class-tree"'):t.index('class="home-section"')]
+    assert "tumour record" not in whole_tree and "grading scheme" not in whole_tree
+    assert "neuroendocrine neoplasm therapy" not in whole_tree
+    for section, label in [("records", "tumour record count"), ("criteria", "grading scheme"),
+                           ("treatments", "neuroendocrine neoplasm therapy"), ("tests", "neuroendocrine neoplasm laboratory test")]:
+        start = t.index(f'id="section-{section}"')
+        assert f">{label}</a>" in t[start:t.index("</section>", start)], section
+    assert 'id="criterion-individuals"' in t and '<a href="/NENKG_0004102">GEP NET grade G2 by Ki-67 index</a>' in t
+
+
+def test_graded_class_shows_its_thresholds_and_definition_in_words(srv):
+    t = srv.get("/NENKG_0000131", "text/html").text  # pancreatic neuroendocrine tumour G2
+    start = t.index('id="thresholds"')
+    section = t[start:t.index("</section>", start)]
+    assert ">GEP NET grade G2 by Ki-67 index</a>" in section and "3 ≤ value ≤ 20" in section
+    assert ">GEP NET grade G2 by mitotic count</a>" in section and "2 ≤ value ≤ 20" in section
+    assert "G1 by" not in section and "G3 by" not in section  # only the thresholds of its grade
+    assert ('class="in-words">A pancreatic neuroendocrine tumour G2 is a <a href="/NENKG_0000005">neuroendocrine '
+            'tumour G2</a> that has its primary site in <a href="/ext/UBERON:0001264">pancreas</a>') in t
+    links = t[t.index('id="links"'):]
+    assert "Treatments" in links and ">everolimus therapy</a>" in links  # inherited from pancreatic NET
+    assert "Genes" in links and ">MEN1</a>" in links
+    # the ungraded pancreatic NET shows the thresholds of every grade
+    t = srv.get("/NENKG_0000111", "text/html").text
+    assert "G1 by Ki-67 index" in t and "G3 by mitotic count" in t
+
+
+def test_term_page_has_the_neighbourhood_picture(srv):
+    t = srv.get("/NENKG_0000131", "text/html").text
+    start = t.index('id="neighbourhood-picture"')
+    svg = t[start:t.index("</svg>", start)]
+    assert "<svg" in svg and ">pancreas<" in svg and 'href="/NENKG_0000111"' in svg
+
+
+def test_external_term_page(srv):
+    r = srv.get("/ext/UBERON:0001264", "text/html")
+    assert r.status == 200
+    t = r.text
+    assert '<h1 id="term-label">pancreas</h1>' in t and "UBERON:0001264" in t
+    assert "NENKG classes that refer to it" in t and "<dt>disease has location (this)</dt>" in t
+    assert '<a href="/NENKG_0000111">pancreatic neuroendocrine tumour</a>' in t
+    assert "<dt>site scope</dt>" in t and ">GEP NET grade G2 by Ki-67 index</a>" in t  # criteria naming it
+    # term pages link to it locally
+    assert 'href="/ext/UBERON:0001264"' in srv.get(RECTAL.replace("201", "111"), "text/html").text
+    assert srv.get("/ext/UBERON:0001264", "text/turtle").status == 200
+    missing = srv.get("/ext/UBERON:9999999", "text/html")
+    assert missing.status == 404 and '<a href="/search?q=UBERON%3A9999999">' in missing.text  # the search as a link
+    assert srv.get("/ext/nonsense", "text/html").status == 404
+
+
+def test_labels_of_result_iris(srv):
+    body = json.dumps(["http://purl.obolibrary.org/obo/UBERON_0001264", NET, "javascript:alert(1)"]).encode()
+    r = http(srv.url + "/labels", headers={"Content-Type": "application/json"}, data=body, method="POST")
+    assert r.status == 200
+    data = json.loads(r.body)
+    assert data["http://purl.obolibrary.org/obo/UBERON_0001264"] == {
+        "label": "pancreas", "curie": "UBERON:0001264", "href": "/ext/UBERON:0001264"}
+    assert data[NET]["label"] == "neuroendocrine tumour" and data[NET]["href"] == "/NENKG_0000002"
+    assert "javascript:alert(1)" not in data
+    r = http(srv.url + "/labels", headers={"Content-Type": "application/json"}, data=b"{not json", method="POST")
+    assert r.status == 400
+
+
+def run_library(srv, **values):
+    data = "&".join(f"{k}={v}" for k, v in values.items()).encode()
+    return http(srv.url + "/queries/run", data=data, method="POST",
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+
+
+def test_library_query_with_parameters(srv):
+    default = run_library(srv, name="tumours-by-site")
+    assert default.status == 200
+    default_rows = json.loads(default.body)["results"]["bindings"]
+    by_curie = json.loads(run_library(srv, name="tumours-by-site", parent="NENKG:0000111").body)["results"]["bindings"]
+    by_label = json.loads(run_library(srv, name="tumours-by-site", parent="pancreatic+neuroendocrine+tumour").body)["results"]["bindings"]
+    assert by_curie == by_label and 0 < len(by_curie) < len(default_rows)
+    assert {row["siteLabel"]["value"] for row in by_curie} == {"pancreas"}
+    bound = srv.get("/queries/bind?name=tumours-by-site&parent=PanNET")  # an exact synonym
+    assert bound.status == 200 and "VALUES (?parent) { (<https://w3id.org/nenkg/NENKG_0000111>) }" in bound.text
+    bad = run_library(srv, name="tumours-by-site", parent="pancreatc")
+    assert bad.status == 400 and "no term is labelled 'pancreatc'" in bad.text and "NENKG:0000111" in bad.text
+    # a value cannot change the query: it becomes one IRI or is refused
+    sneaky = run_library(srv, name="tumours-by-site", parent="%3Chttps://x%3E+%7D+%3Fs+%3Fp+%3Fo+%7B")
+    assert sneaky.status == 400
+    assert run_library(srv, name="no-such-query").status == 400
+    page = srv.get("/queries", "text/html").text
+    assert 'data-param="parent"' in page and 'value="NENKG:0000002"' in page
+    assert '<span class="param-label">default: neuroendocrine tumour</span>' in page

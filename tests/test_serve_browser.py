@@ -134,3 +134,95 @@ def test_markup_in_a_label_is_inert(nenkg_server, page):
     page.goto(nenkg_server.url + "/search?q=evil+label")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_results_show_labels_and_wrap(nenkg_server, page):
+    url = nenkg_server.url
+    page.goto(url + "/queries")
+    page.select_option("#example", "tumours-by-site")
+    page.click("#run")
+    page.wait_for_function("document.getElementById('status').textContent.includes('rows')")
+    # the site column shows the label, links to the local page and keeps the IRI on hover
+    site = page.locator("#results-table tbody a", has_text="rectum").first
+    assert site.get_attribute("href").startswith("/ext/UBERON:")
+    assert "http://purl.obolibrary.org/obo/UBERON_" in site.get_attribute("title")
+    table = page.inner_text("#results-table")
+    assert "https://w3id.org/nenkg/NENKG_" not in table and "@en" not in table
+    # literals show their text without the language tag
+    first_label = page.locator("#results-table tbody tr").first.locator("td").nth(1)
+    assert "@" not in first_label.inner_text() and first_label.get_attribute("title") == "@en"
+    # a very long IRI wraps inside the page
+    long_iri = "https://example.org/" + "a-very-long-segment/" * 30
+    page.fill("#query", f"SELECT ?x ?y WHERE {{ BIND(<{long_iri}> AS ?x) BIND(\"{'word' * 80}\" AS ?y) }}")
+    page.click("#run")
+    page.wait_for_selector("#results-table tbody tr")
+    cell = page.locator("#results-table tbody td").first.bounding_box()
+    table_box = page.locator("#results-table").bounding_box()
+    main = page.locator("main").bounding_box()
+    assert cell["x"] + cell["width"] <= table_box["x"] + table_box["width"] + 1
+    assert table_box["x"] + table_box["width"] <= main["x"] + main["width"] + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.is_hidden("#question")  # the example's question is gone once the query is the user's own
+    shot(page, "08-wrapped")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_parameter_form_runs_the_library_query(nenkg_server, page):
+    page.goto(nenkg_server.url + "/queries")
+    page.select_option("#example", "tumours-by-site")
+    field = page.locator("#param-tumours-by-site-parent")
+    assert field.input_value() == "NENKG:0000002"
+    page.click("#run")
+    page.wait_for_function("document.getElementById('status').textContent.includes('rows')")
+    default_rows = page.locator("#results-table tbody tr").count()
+    # a label instead of a CURIE; the query box shows the library's binding of it
+    field.fill("pancreatic neuroendocrine tumour")
+    field.press("Tab")
+    page.wait_for_function("document.getElementById('query').value.includes('NENKG_0000111')")
+    page.click("#run")
+    page.wait_for_function("n => (r => r > 0 && r !== n)(document.querySelectorAll('#results-table tbody tr').length)",
+                           arg=default_rows)
+    rows = page.locator("#results-table tbody tr")
+    assert 0 < rows.count() < default_rows
+    sites = {rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())}
+    assert sites == {"pancreas"}
+    shot(page, "09-parameters")
+    # a label nobody has is refused with suggestions
+    field.fill("pancreatc")
+    field.press("Tab")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Error 400')")
+    assert "pancreatic neuroendocrine tumour" in page.inner_text("#status")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_home_thresholds_picture_and_external_page(nenkg_server, page):
+    url = nenkg_server.url
+    page.goto(url + "/")
+    assert page.locator("#class-tree > li").first.locator("a").first.inner_text() == "neuroendocrine neoplasm"
+    assert page.locator("#class-tree", has_text="tumour record").count() == 0
+    assert page.locator("#section-records", has_text="tumour record").count() == 1
+    page.goto(url + "/NENKG_0000131")
+    assert "3 ≤ value ≤ 20" in page.inner_text("#thresholds")
+    picture = page.locator("#neighbourhood-picture svg")
+    box = picture.bounding_box()
+    assert box["width"] > 50 and box["height"] > 20
+    assert "pancreas" in picture.text_content()
+    shot(page, "10-graded-term")
+    page.locator("#logical-definition a", has_text="pancreas").first.click()
+    page.wait_for_url(url + "/ext/UBERON:0001264")
+    assert page.inner_text("#term-label") == "pancreas"
+    referring = page.inner_text("#referenced-by")
+    assert "pancreatic neuroendocrine tumour" in referring and "pancreatic gastrinoma" in referring
+    shot(page, "11-external-term")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_parameter_suggestions_from_the_search(nenkg_server, page):
+    page.goto(nenkg_server.url + "/queries")
+    page.select_option("#example", "tumours-by-site")
+    page.fill("#param-tumours-by-site-parent", "")
+    page.type("#param-tumours-by-site-parent", "pancreatic neuro")
+    page.wait_for_function("document.querySelectorAll('#term-suggestions option').length > 0")
+    options = page.eval_on_selector_all("#term-suggestions option", "os => os.map(o => [o.value, o.label])")
+    assert ["NENKG:0000111", "pancreatic neuroendocrine tumour"] in options
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -77,8 +77,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from ..library import Library
     from ..server.app import NenkgApp, Settings, load_examples
+    from ..server.details import ServerIndex
     from ..server.sparql import execute
-    from ..server.terms import TermIndex
     from ..server.workers import QueryPool
     from ..store import EmbeddedStore
     from .query import memory_store
@@ -107,9 +107,9 @@ def run_serve(args: argparse.Namespace) -> int:
         pool.close()
         store.close()
         raise
-    index = TermIndex(store.ox)
+    index = ServerIndex(store.ox)
     settings = Settings(timeout=args.timeout, max_rows=args.max_rows, max_request_bytes=args.max_request_bytes)
-    app = NenkgApp(index, pool, examples, settings).build()
+    app = NenkgApp(index, pool, examples, settings, library=library).build()
     print(f"nenkg serve: http://{args.host}:{args.port}/ ({len(store.ox):,} triples, {len(index.own_classes())} classes, "
           f"{args.workers} query processes, {settings.timeout:g} s limit, {settings.max_rows} rows)", file=sys.stderr, flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info" if args.access_log else "warning",

@@ -10,8 +10,9 @@ directly through :class:`.terms.TermIndex`, which only does index look-ups.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -33,6 +34,7 @@ from starlette.routing import Route
 
 from .. import namespaces as ns
 from ..store import bind_values
+from .details import Extras, ServerIndex
 from .sparql import (
     FORMAT_PARAMS,
     RDF_ALIASES,
@@ -77,6 +79,7 @@ class Example:
     title: str
     question: str
     text: str
+    params: list = field(default_factory=list)  #: the library query's parameters (library.Param)
 
 
 def load_examples(library: Any) -> list[Example]:
@@ -88,7 +91,7 @@ def load_examples(library: Any) -> list[Example]:
             text = q.text
             if all(p.default is not None for p in q.params) and q.params:
                 text = bind_values(q.text, library.bindings(q, {}))
-            examples.append(Example(q.name, q.group, q.title, q.question, text))
+            examples.append(Example(q.name, q.group, q.title, q.question, text, list(q.params)))
     for i, (group, title, question, text) in enumerate(STARTER_QUERIES, start=1):
         examples.append(Example(f"starter-{i}", group, title, question, text))
     return examples
@@ -98,8 +101,9 @@ class NenkgApp:
     """Holds the index, the worker pool and the templates; builds the Starlette app."""
 
     def __init__(self, index: TermIndex, pool: QueryPool, examples: list[Example], settings: Settings,
-                 title: str = "NENKG"):
+                 title: str = "NENKG", library: Any = None):
         self.index, self.pool, self.examples, self.settings, self.title = index, pool, examples, settings, title
+        self.library = library
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("nenkg.server", "templates"),
             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
@@ -111,11 +115,14 @@ class NenkgApp:
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
-    def error(self, request: Request, status: int, message: str) -> Response:
-        """An error in the form the client asked for: HTML for browsers, else plain text."""
+    def error(self, request: Request, status: int, message: str, search: str | None = None) -> Response:
+        """An error in the form the client asked for: HTML for browsers, else plain text.
+        ``search``: text to offer as a link to the search (HTML only)."""
         accept = parse_accept(request.headers.get("accept"))
         if negotiate(accept, {"text": "text/plain", "html": "text/html", "json": "application/json"}) == "html":
-            return self.render("error.html", status=status, status_code=status, message=message)
+            href = "/search?" + urllib.parse.urlencode({"q": search}) if search else ""
+            return self.render("error.html", status=status, status_code=status, message=message, search_href=href,
+                               search_text=search or "")
         if negotiate(accept, {"text": "text/plain", "json": "application/json"}) == "json" and "*/*" not in accept[:1]:
             return JSONResponse({"error": message, "status": status}, status_code=status)
         return PlainTextResponse(message + "\n", status_code=status)
@@ -125,8 +132,13 @@ class NenkgApp:
     async def home(self, request: Request) -> Response:
         if self._home is None:
             ix = self.index
+            if isinstance(ix, ServerIndex):
+                main, sections = ix.home_sections()
+                criteria = sorted(ix.criterion_individuals(), key=lambda c: ix.label(c).casefold())
+            else:
+                main, sections, criteria = ix.roots(), [], []
             self._home = self.env.get_template("home.html").render(
-                roots=ix.roots(), children=ix.tree_children, label=ix.label, link=ix.link,
+                roots=main, sections=sections, criteria=criteria, children=ix.tree_children, label=ix.label, link=ix.link,
                 n_classes=len(ix.own_classes()))
         return HTMLResponse(self._home)
 
@@ -148,8 +160,16 @@ class NenkgApp:
     async def queries(self, request: Request) -> Response:
         chosen = request.query_params.get("name")
         current = next((e for e in self.examples if e.name == chosen), self.examples[0] if self.examples else None)
-        return self.render("queries.html", examples=self.examples, current=current,
+        return self.render("queries.html", examples=self.examples, current=current, default_label=self._value_label,
                            timeout=self.settings.timeout, max_rows=self.settings.max_rows)
+
+    def _value_label(self, value: str) -> str:
+        """The label of an IRI parameter's default (a CURIE or an IRI), or "" if the graph has none."""
+        try:
+            iri = value[1:-1] if value.startswith("<") else value if "://" in value else ns.expand(value)
+        except (ns.UnknownPrefix, ValueError):
+            return ""
+        return self.index.labels.get(iri, "")
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -171,7 +191,19 @@ class NenkgApp:
             return self.error(request, 404, f"{path!r} is not a valid term path")
         if not self.index.exists(iri):
             return self.error(request, 404, f"no term {ns.contract(iri) or iri} in this knowledge graph; "
-                                            f"try the search at /search?q={urllib.parse.quote(path)}")
+                                            f"try the search at /search?q={urllib.parse.quote(path)}", search=path)
+        return await self._term_page(request, iri)
+
+    async def external_term(self, request: Request) -> Response:
+        """The local page of an external term the graph uses (``/ext/UBERON:0001264``)."""
+        curie = request.path_params["curie"]
+        iri = self.index.external_iri(curie) if isinstance(self.index, ServerIndex) else None
+        if iri is None:
+            return self.error(request, 404, f"no external term {curie} is described in this knowledge graph; "
+                                            f"try the search at /search?q={urllib.parse.quote(curie)}", search=curie)
+        return await self._term_page(request, iri)
+
+    async def _term_page(self, request: Request, iri: str) -> Response:
         fmt = request.query_params.get("format")
         offers = {"html": "text/html", "xhtml": "application/xhtml+xml", **{k: v[0] for k, v in RDF_FORMATS.items()}}
         if fmt:
@@ -185,7 +217,9 @@ class NenkgApp:
         vary = {"Vary": "Accept"}
         if fmt in ("html", "xhtml"):
             page = self.index.describe(iri)
-            response = self.render("term.html", page=page)
+            # the picture is laid out by a dot process: off the event loop
+            extras = (await anyio.to_thread.run_sync(self.index.extras, iri)) if isinstance(self.index, ServerIndex) else Extras()
+            response = self.render("term.html", page=page, extras=extras)
             response.headers.update(vary)
             return response
         body = serialize_triples(self.index.triples(iri), fmt)
@@ -239,6 +273,10 @@ class NenkgApp:
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
             return self.error(request, 400, "default-graph-uri and named-graph-uri are not supported: "
                                             "the default graph is the union of all graphs")
+        return await self._execute(request, query, formats)
+
+    async def _execute(self, request: Request, query: str, formats: list[str]) -> Response:
+        """Run a read-only query in a worker process and answer in the negotiated format."""
         why = refusal(query)
         if why:
             return self.error(request, 403, why)
@@ -270,6 +308,114 @@ class NenkgApp:
         headers["Content-Type"] = media_header
         return Response(answer.body, status_code=200, headers=headers)
 
+    # --- the browser's helpers: labels of result terms, library queries with parameters ------
+
+    async def labels(self, request: Request) -> Response:
+        """POST a JSON list of IRIs; answers {iri: {label, curie, href}} for those the graph
+        labels (href: the local page, or "" where there is none)."""
+        body = await self._small_body(request)
+        if isinstance(body, Response):
+            return body
+        try:
+            iris = json.loads(body or b"[]")
+        except ValueError:
+            return self.error(request, 400, "POST a JSON list of IRIs")
+        if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+            return self.error(request, 400, "POST a JSON list of IRIs")
+        out = {}
+        for iri in iris[:5000]:
+            if iri in self.index.labels or ns.contract(iri):
+                link = self.index.link(iri)
+                out[iri] = {"label": link.label, "curie": link.curie or "", "href": link.href if link.local else ""}
+        return JSONResponse(out)
+
+    async def _small_body(self, request: Request) -> bytes | Response:
+        limit = self.settings.max_request_bytes
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                return self.error(request, 413, f"the request body is larger than the {limit:,}-byte limit")
+        return body
+
+    def bound_query(self, values: dict[str, str]) -> str:
+        """The library query ``values['name']`` with the other values bound to its parameters by
+        the library (typed RDF terms in a VALUES block, never pasted into the text). An ``iri``
+        parameter takes an IRI, a CURIE or a term's label or exact synonym."""
+        from ..library import LibraryError
+
+        name = values.get("name", "")
+        if self.library is None:
+            raise LibraryError("this server has no query library")
+        q = self.library.get(name)
+        given: dict[str, str] = {}
+        for p in q.params:
+            value = (values.get(p.name) or "").strip()
+            if not value:
+                if p.default is None:
+                    raise LibraryError(f"query {q.name!r} needs a value for {p.name!r} ({p.type}: {p.description})")
+                continue
+            if p.type == "iri":
+                value = self._iri_value(p, value)
+            given[p.name] = value
+        return bind_values(q.text, self.library.bindings(q, given))
+
+    def _iri_value(self, param: Any, value: str) -> str:
+        """An IRI parameter's value: kept if it is an IRI or a CURIE, else looked up as a label."""
+        from ..library import LibraryError, to_term
+
+        try:
+            to_term(param, value)
+            return value
+        except LibraryError:
+            pass
+        found = self.index.by_label(value) if isinstance(self.index, ServerIndex) else []
+        if len(found) == 1:
+            return "<" + found[0] + ">"
+        if len(found) > 1:
+            names = ", ".join(f"{self.index.label(i)} ({ns.contract(i) or i})" for i in found[:5])
+            raise LibraryError(f"parameter {param.name!r}: {value!r} names several terms: {names}; give a CURIE")
+        hits = self.index.search(value, 3)
+        hint = "; did you mean " + ", ".join(f"{h.label} ({h.curie})" for h in hits) + "?" if hits else ""
+        raise LibraryError(f"parameter {param.name!r}: no term is labelled {value!r} and it is not a CURIE or an IRI{hint}")
+
+    async def _form(self, request: Request) -> dict[str, str] | Response:
+        values = dict(request.query_params)
+        if request.method == "POST":
+            body = await self._small_body(request)
+            if isinstance(body, Response):
+                return body
+            values.update({k: v for k, v in urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)})
+        return values
+
+    async def query_bind(self, request: Request) -> Response:
+        """``/queries/bind?name=NAME&PARAM=VALUE...``: the library query's text with the values bound."""
+        from ..library import LibraryError
+
+        values = await self._form(request)
+        if isinstance(values, Response):
+            return values
+        try:
+            text = self.bound_query(values)
+        except LibraryError as exc:
+            return self.error(request, 400, str(exc))
+        return PlainTextResponse(text)
+
+    async def query_run(self, request: Request) -> Response:
+        """``/queries/run`` (form fields ``name`` and the parameters; ``format`` as for /sparql):
+        runs the library query with the values bound by the library, like /sparql does."""
+        from ..library import LibraryError
+
+        values = await self._form(request)
+        if isinstance(values, Response):
+            return values
+        try:
+            text = self.bound_query(values)
+        except LibraryError as exc:
+            return self.error(request, 400, str(exc))
+        formats = [values[k] for k in FORMAT_PARAMS if values.get(k, "").strip()]
+        return await self._execute(request, text, formats)
+
     # --- the app ------------------------------------------------------------------------------
 
     def build(self) -> Starlette:
@@ -278,6 +424,10 @@ class NenkgApp:
             Route("/search", self.search),
             Route("/queries", self.queries),
             Route("/sparql", self.sparql, methods=["GET", "POST"]),
+            Route("/labels", self.labels, methods=["POST"]),
+            Route("/queries/bind", self.query_bind, methods=["GET", "POST"]),
+            Route("/queries/run", self.query_run, methods=["GET", "POST"]),
+            Route("/ext/{curie}", self.external_term),
             Route("/static/{name}", self.static),
             Route("/{path:path}", self.term),
         ]
