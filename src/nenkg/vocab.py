@@ -24,7 +24,9 @@ class NENKG:
     csv_column = URIRef('https://w3id.org/nenkg/NENKG_0004020')  # csv column
     diagnosed_by = URIRef('https://w3id.org/nenkg/NENKG_0003005')  # has diagnostic test
     differentiation_scope = URIRef('https://w3id.org/nenkg/NENKG_0004009')  # differentiation scope
+    evidence_kind = URIRef('https://w3id.org/nenkg/NENKG_0003041')  # kind of evidence
     field_role = URIRef('https://w3id.org/nenkg/NENKG_0004085')  # field role
+    for_tumours_altered_in = URIRef('https://w3id.org/nenkg/NENKG_0003042')  # for tumours altered in
     grade_rank = URIRef('https://w3id.org/nenkg/NENKG_0004007')  # grade rank
     graded_with = URIRef('https://w3id.org/nenkg/NENKG_0003007')  # has grading test
     grading_criterion = URIRef('https://w3id.org/nenkg/NENKG_0004001')  # grading threshold criterion
@@ -75,6 +77,7 @@ class NENKG:
     required_value = URIRef('https://w3id.org/nenkg/NENKG_0004027')  # required value
     sets_aside = URIRef('https://w3id.org/nenkg/NENKG_0004014')  # sets aside criterion
     site_scope = URIRef('https://w3id.org/nenkg/NENKG_0004029')  # site scope
+    treatment_setting = URIRef('https://w3id.org/nenkg/NENKG_0003040')  # in treatment setting
     tumour_record = URIRef('https://w3id.org/nenkg/NENKG_0004005')  # tumour record
     tumour_record_count = URIRef('https://w3id.org/nenkg/NENKG_0004060')  # tumour record count
     upper_bound = URIRef('https://w3id.org/nenkg/NENKG_0004025')  # upper bound
