@@ -504,10 +504,109 @@ def test_treatments_for_hormone_excess_and_nec(library, query_store):
 def test_nens_treated_with(library, query_store):
     r = library.run(query_store, "nens-treated-with")
     assert rows(r, "disease", "statedTherapy") == {("NENKG:0000002", "NENKG:0000854"),
+                                                   ("NENKG:0000301", "NENKG:0000854"),
                                                    ("NENKG:0000111", "NENKG:0000855"),
                                                    ("NENKG:0000171", "NENKG:0000855")}
     ssa = library.run(query_store, "nens-treated-with", {"therapy": "NENKG:0000852"})
-    assert col(ssa, "disease") == {"NENKG:0000002", "NENKG:0000501"}
+    assert col(ssa, "disease") == {"NENKG:0000002", "NENKG:0000501", "NENKG:0000301"}
+    everolimus = library.run(query_store, "nens-treated-with", {"therapy": "NENKG:0000860"})
+    # RADIANT-3 (pancreas), RADIANT-4 (gastrointestinal tract and lung)
+    assert col(everolimus, "disease") == {"NENKG:0000111", "NENKG:0000101", "NENKG:0000301"}
+    ret = library.run(query_store, "nens-treated-with", {"therapy": "NENKG:0005252"})
+    assert rows(ret, "disease", "statedTherapy") == {("NENKG:0000370", "NENKG:0005253"),
+                                                     ("NENKG:0000370", "NENKG:0005254")}
+
+
+def test_treatments_for_possible_hormone_syndromes(library, query_store):
+    """A syndrome that only some tumours of a class cause (may_cause_condition, may_present_with)
+    brings its treatments as "possible hormone syndrome"."""
+    pheo = library.run(query_store, "treatments-for-nen", {"class": "NENKG:0000351"})
+    assert rows(pheo, "therapy", "target", "statedOn") >= {
+        ("NENKG:0005222", "possible hormone syndrome", "NENKG:0000510"),
+        ("NENKG:0005230", "tumour", "NENKG:0000351"),
+        ("NENKG:0005240", "tumour", "NENKG:0000350"),
+    }
+    assert rows(pheo, "therapy", "agent") >= {("NENKG:0005222", "CHEBI:8077"), ("NENKG:0005222", "CHEBI:4708"),
+                                              ("NENKG:0005240", "CHEBI:135997")}
+    ileal = library.run(query_store, "treatments-for-nen", {"class": "NENKG:0000173"})
+    assert ("NENKG:0005221", "possible hormone syndrome", "NENKG:0000501") in rows(ileal, "therapy", "target", "statedOn")
+    gastrinoma = library.run(query_store, "treatments-for-nen", {"class": "NENKG:0000115"})
+    assert rows(gastrinoma, "therapy", "target", "agent") >= {
+        ("NENKG:0005224", "hormone syndrome", a) for a in ("CHEBI:7772", "CHEBI:50275", "CHEBI:6375", "CHEBI:7915")}
+
+
+def setting_rows(library, query_store, cls, setting):
+    r = library.run(query_store, "treatments-by-entity-and-setting", {"class": cls, "setting": setting})
+    return r, rows(r, "therapy", "statedOn", "target")
+
+
+LOCALISED, ADJUVANT, PREOPERATIVE, HORMONE = "NENKG:0005201", "NENKG:0005202", "NENKG:0005203", "NENKG:0005204"
+FIRST_LINE, PROGRESSIVE = "NENKG:0005205", "NENKG:0005206"
+RCT, SINGLE_ARM, GUIDELINE = "NENKG:0005211", "NENKG:0005212", "NENKG:0005213"
+
+
+def test_treatments_by_setting_mtc(library, query_store):
+    """The default: advanced progressive MTC. The RET inhibitors carry their RET condition; the
+    multikinase inhibitors hold for every MTC and rest on randomised trials."""
+    r = library.run(query_store, "treatments-by-entity-and-setting")
+    assert col(r, "therapy") == {"NENKG:0005250", "NENKG:0005251", "NENKG:0005253", "NENKG:0005254"}
+    assert rows(r, "therapy", "gene") == {("NENKG:0005250", None), ("NENKG:0005251", None),
+                                          ("NENKG:0005253", "HGNC:9967"), ("NENKG:0005254", "HGNC:9967")}
+    assert rows(r, "therapy", "evidence") >= {("NENKG:0005250", RCT), ("NENKG:0005251", RCT),
+                                              ("NENKG:0005253", SINGLE_ARM), ("NENKG:0005254", SINGLE_ARM)}
+    assert ("NENKG:0005250", "https://doi.org/10.1200/JCO.2011.35.5040") in rows(r, "therapy", "source")
+    assert ("NENKG:0005253", "https://doi.org/10.1056/NEJMoa2005651") in rows(r, "therapy", "source")
+    _, localised = setting_rows(library, query_store, "NENKG:0000370", LOCALISED)
+    assert localised == {("NENKG:0005231", "NENKG:0000370", "tumour"), ("NENKG:0000851", "NENKG:0000001", "tumour")}
+    # hereditary MTC inherits the RET inhibitors with their RET condition, which its germline
+    # RET variant meets; nothing is stated on hereditary MTC itself
+    r, hereditary = setting_rows(library, query_store, "NENKG:0000490", FIRST_LINE)
+    assert hereditary == {(t, "NENKG:0000370", "tumour") for t in ("NENKG:0005253", "NENKG:0005254")}
+    assert col(r, "gene") == {"HGNC:9967"}
+
+
+def test_treatments_by_setting_gep_and_lung(library, query_store):
+    r, ileal = setting_rows(library, query_store, "NENKG:0000173", PROGRESSIVE)
+    assert ileal == {("NENKG:0000860", "NENKG:0000101", "tumour"), ("NENKG:0000855", "NENKG:0000171", "tumour"),
+                     ("NENKG:0000854", "NENKG:0000002", "tumour")}
+    assert ("NENKG:0000860", "https://doi.org/10.1016/S0140-6736(15)00817-X") in rows(r, "therapy", "source")
+    r, syndrome = setting_rows(library, query_store, "NENKG:0000173", HORMONE)
+    assert syndrome == {("NENKG:0000852", "NENKG:0000501", "possible hormone syndrome"),
+                        ("NENKG:0005221", "NENKG:0000501", "possible hormone syndrome")}
+    assert ("NENKG:0005221", RCT) in rows(r, "therapy", "evidence")
+    _, lung = setting_rows(library, query_store, "NENKG:0000302", PROGRESSIVE)
+    assert {t for t, _, _ in lung} == {"NENKG:0000860", "NENKG:0000854"}
+    _, lung_local = setting_rows(library, query_store, "NENKG:0000301", LOCALISED)
+    assert ("NENKG:0000851", "NENKG:0000301", "tumour") in lung_local
+    _, insulinoma = setting_rows(library, query_store, "NENKG:0000114", HORMONE)
+    assert insulinoma == {("NENKG:0005223", "NENKG:0000114", "tumour")}
+    _, pnet = setting_rows(library, query_store, "NENKG:0000113", PROGRESSIVE)
+    assert {t for t, _, _ in pnet} == {"NENKG:0000860", "NENKG:0000861", "NENKG:0000857", "NENKG:0000855",
+                                       "NENKG:0000854"}
+
+
+def test_treatments_by_setting_nec_mcc_ppgl(library, query_store):
+    _, nec = setting_rows(library, query_store, "NENKG:0000003", FIRST_LINE)
+    assert nec == {("NENKG:0000858", "NENKG:0000003", "tumour")}
+    # no second-line option is established for NEC, so none is stated
+    _, nec2 = setting_rows(library, query_store, "NENKG:0000003", PROGRESSIVE)
+    assert nec2 == set()
+    r, mcc = setting_rows(library, query_store, "NENKG:0000340", FIRST_LINE)
+    assert mcc == {("NENKG:0005260", "NENKG:0000340", "tumour"), ("NENKG:0005261", "NENKG:0000340", "tumour"),
+                   ("NENKG:0005262", "NENKG:0000340", "tumour"), ("NENKG:0000858", "NENKG:0000003", "tumour")}
+    assert rows(r, "therapy", "evidence") >= {("NENKG:0005261", SINGLE_ARM), ("NENKG:0005262", SINGLE_ARM),
+                                              ("NENKG:0005260", GUIDELINE)}
+    _, mcc_local = setting_rows(library, query_store, "NENKG:0000340", LOCALISED)
+    assert ("NENKG:0005232", "NENKG:0000340", "tumour") in mcc_local
+    _, mcc_adjuvant = setting_rows(library, query_store, "NENKG:0000340", ADJUVANT)
+    assert mcc_adjuvant == {("NENKG:0000853", "NENKG:0000340", "tumour")}
+    _, pheo = setting_rows(library, query_store, "NENKG:0000351", PREOPERATIVE)
+    assert pheo == {("NENKG:0005222", "NENKG:0000510", "possible hormone syndrome")}
+    _, pheo_local = setting_rows(library, query_store, "NENKG:0000351", LOCALISED)
+    assert ("NENKG:0005230", "NENKG:0000351", "tumour") in pheo_local
+    r, metastatic = setting_rows(library, query_store, "NENKG:0000357", PROGRESSIVE)
+    assert metastatic == {("NENKG:0005240", "NENKG:0000357", "tumour"), ("NENKG:0005240", "NENKG:0000350", "tumour")}
+    assert col(r, "source") == {"https://doi.org/10.2967/jnumed.118.217463"}
 
 
 # --- symptoms --------------------------------------------------------------------------------------

@@ -141,3 +141,54 @@ def test_a_sourced_fact_with_a_stray_key_is_located(tmp_path):
     errs = errors_of(write_project(tmp_path, {"m.yaml": bad}))
     assert [e.reason for e in errs] == ["fact 'common_primary_site': a sourced fact is {value: ..., sources: [...]}; got 'source'"]
     assert errs[0].location.line == 13
+ANNOTATED = GOOD.replace(
+    "        sources: [seed_cruk]\n",
+    "        sources: [seed_cruk]\n"
+    "        comment: a note\n"
+    "        annotations:\n"
+    "          setting: [NENKG:0000900, NENKG:0000901]\n"
+    "          level: 2\n",
+) + (
+    "  - {id: NENKG:0000003, type: annotation_property, label: setting, alias: setting, value_type: iri}\n"
+    "  - {id: NENKG:0000004, type: annotation_property, label: level, alias: level, value_type: integer}\n"
+    "  - {id: NENKG:0000900, type: individual, label: first setting}\n"
+    "  - {id: NENKG:0000901, type: individual, label: second setting}\n"
+)
+
+
+def test_axiom_annotations_are_written_on_the_axiom(tmp_path):
+    """`annotations:` on a subclass_of item: typed values on the owl:Axiom beside its sources."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import OWL, RDFS, XSD
+
+    g = compile_project(write_project(tmp_path, {"m.yaml": ANNOTATED}))
+    base = "https://w3id.org/nenkg/NENKG_"
+    axioms = [ax for ax in g.subjects(OWL.annotatedSource, URIRef(base + "0000001"))
+              if (ax, URIRef(base + "0000003"), None) in g]
+    assert len(axioms) == 1
+    ax = axioms[0]
+    target = g.value(ax, OWL.annotatedTarget)
+    assert g.value(target, OWL.onProperty) is not None  # the restriction, not the named superclass
+    assert set(g.objects(ax, URIRef(base + "0000003"))) == {URIRef(base + "0000900"), URIRef(base + "0000901")}
+    assert set(g.objects(ax, URIRef(base + "0000004"))) == {Literal(2, datatype=XSD.integer)}
+    assert {str(o) for o in g.objects(ax, RDFS.comment)} == {"a note"}
+    assert len(set(g.objects(ax, URIRef("http://purl.org/dc/terms/source")))) == 1
+
+
+@pytest.mark.parametrize(
+    "replace, expected, reason, line",
+    [
+        ("setting: [NENKG:0000900, NENKG:0000901]", "nosuch: [NENKG:0000900]",
+         "axiom annotation 'nosuch' is not a declared annotation property", 12),
+        ("level: 2", "level: two", "axiom annotation 'level': expected an integer, got 'two'", 13),
+        ("setting: [NENKG:0000900, NENKG:0000901]", "setting: [NENKG:0000999]",
+         "axiom annotation 'setting': NENKG:0000999 is not declared", 12),
+    ],
+    ids=["undeclared-property", "wrong-type", "undeclared-value"],
+)
+def test_bad_axiom_annotation_is_located(tmp_path, replace, expected, reason, line):
+    """Each fault of an axiom annotation is reported at the line of its key."""
+    errs = errors_of(write_project(tmp_path, {"m.yaml": ANNOTATED.replace(replace, expected)}))
+    assert [e.reason for e in errs] == [reason]
+    assert errs[0].location.file.endswith("m.yaml") and errs[0].location.term == "NENKG:0000001"
+    assert errs[0].location.line == line

@@ -830,30 +830,39 @@ class Compiler:
             self._err(f"an annotation property needs value_type, one of {sorted(VALUE_TYPES)}", self._loc(t, "value_type"))
 
     def _facts(self, t: Term) -> None:
-        """Property values of an individual, typed by the property's declared value_type."""
+        """Property values of an individual or class, typed by the property's declared value_type;
+        a value written {value: V, sources: [keys]} carries its sources as an axiom annotation."""
         facts = t.data.get("facts") or {}
         if not isinstance(facts, dict):
             self._err("facts is a mapping from annotation properties to values", self._loc(t, "facts"))
             return
-        for key, values in facts.items():
+        for prop_iri, obj, sources, vloc in self._annotation_values(facts, t.loc, "fact", sourced=True):
+            self.annotate(t.iri, prop_iri, obj, sources, vloc)
+
+    def _annotation_values(self, mapping: dict, loc: Location, what: str, *,
+                           sourced: bool = False) -> list[tuple[URIRef, Any, list[str], Location]]:
+        """(property, value, sources, location) of a mapping from declared annotation properties to
+        values, each value typed by its property's value_type; faults are reported at their line.
+        With `sourced`, a value may be {value: V, sources: [keys]}."""
+        out = []
+        for key, values in mapping.items():
             if key == "__line__":
                 continue
-            kloc = Location(t.loc.file, line_of(facts, key, t.loc.line), t.curie)
+            kloc = Location(loc.file, line_of(mapping, key, loc.line), loc.term)
             curie = self.ss.aliases.get(key, key)
             prop = self.ss.terms.get(curie)
             if prop is None and (key in self.ss.unreadable or curie in self.ss.unreadable):
                 continue
             if prop is None or prop.type != "annotation_property":
-                self._err(f"fact {key!r} is not a declared annotation property", kloc)
+                self._err(f"{what} {key!r} is not a declared annotation property", kloc)
                 continue
             for i, value in enumerate(_as_list(values)):
-                vloc = Location(kloc.file, line_of(values, i, kloc.line), t.curie)
+                vloc = Location(kloc.file, line_of(values, i, kloc.line), loc.term)
                 sources: list[str] = []
-                if isinstance(value, dict):
-                    # {value: V, sources: [keys]}: the fact with its own sources (an axiom annotation)
+                if sourced and isinstance(value, dict):
                     extra = sorted(k for k in value if k not in ("value", "sources", "__line__"))
                     if "value" not in value or extra:
-                        self._err(f"fact {key!r}: a sourced fact is {{value: ..., sources: [...]}}"
+                        self._err(f"{what} {key!r}: a sourced {what} is {{value: ..., sources: [...]}}"
                                   + (f"; got {extra[0]!r}" if extra else ""), vloc)
                         continue
                     sources = [str(k) for k in _as_list(value.get("sources"))]
@@ -863,9 +872,10 @@ class Compiler:
                 except Unreadable:
                     continue
                 except ValueError as exc:
-                    self._err(f"fact {key!r}: {exc}", vloc)
+                    self._err(f"{what} {key!r}: {exc}", vloc)
                     continue
-                self.annotate(t.iri, prop.iri, obj, sources, vloc)
+                out.append((prop.iri, obj, sources, vloc))
+        return out
 
     def _entity(self, token: str, loc: Location) -> str:
         try:
@@ -925,13 +935,20 @@ class Compiler:
         for slot, pred in (("subclass_of", RDFS.subClassOf), ("equivalent_to", OWL.equivalentClass)):
             for i, item in enumerate(_as_list(t.data.get(slot))):
                 text, srcs, note, iloc = item, [], None, self._loc(t, slot, i)
+                annotations: Any = {}
                 if isinstance(item, dict):
                     text, srcs, note = item.get("expr"), _as_list(item.get("sources")), item.get("comment")
+                    annotations = item.get("annotations") or {}
                     iloc = Location(loc.file, item.get("__line__") or iloc.line, t.curie)
-                    bad = [k for k in item if k not in ("expr", "sources", "comment", "__line__")]
+                    bad = [k for k in item if k not in ("expr", "sources", "comment", "annotations", "__line__")]
                     if bad or not text:
-                        self._err(f"an axiom is 'expr' with optional 'sources' and 'comment' (got {bad or 'no expr'})", iloc)
+                        self._err("an axiom is 'expr' with optional 'sources', 'comment' and 'annotations' "
+                                  f"(got {bad or 'no expr'})", iloc)
                         continue
+                    if not isinstance(annotations, dict):
+                        self._err("an axiom's annotations are a mapping from annotation properties to values",
+                                  Location(loc.file, line_of(item, "annotations", iloc.line), t.curie))
+                        annotations = {}
                 e = self.parse_expr(text, iloc)
                 if e is None:
                     continue
@@ -940,6 +957,7 @@ class Compiler:
                     self.axiom_locations.setdefault((s, pred, o), iloc)
                 self.slot_locations.setdefault((t.curie, slot), []).append(iloc)
                 extra = [(RDFS.comment, self._lit(note))] if note else []
+                extra += [(ap, av) for ap, av, _, _ in self._annotation_values(annotations, iloc, "axiom annotation")]
                 self.annotate(s, pred, o, srcs, iloc, extra=extra)
         disjoint = _as_list(t.data.get("disjoint_with"))
         for i, other in enumerate(disjoint):

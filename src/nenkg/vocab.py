@@ -17,6 +17,7 @@ class NENKG:
     classification_warning = URIRef('https://w3id.org/nenkg/NENKG_0004049')  # classification warning
     code_annotation = URIRef('https://w3id.org/nenkg/NENKG_0004087')  # code annotation
     code_prefix = URIRef('https://w3id.org/nenkg/NENKG_0004088')  # code prefix
+    common_primary_site = URIRef('https://w3id.org/nenkg/NENKG_0003016')  # common primary site
     computable_from_fields = URIRef('https://w3id.org/nenkg/NENKG_0004012')  # computable from record fields
     consistency_criterion = URIRef('https://w3id.org/nenkg/NENKG_0004003')  # consistency criterion
     criterion_message = URIRef('https://w3id.org/nenkg/NENKG_0004006')  # criterion message
@@ -24,7 +25,9 @@ class NENKG:
     csv_column = URIRef('https://w3id.org/nenkg/NENKG_0004020')  # csv column
     diagnosed_by = URIRef('https://w3id.org/nenkg/NENKG_0003005')  # has diagnostic test
     differentiation_scope = URIRef('https://w3id.org/nenkg/NENKG_0004009')  # differentiation scope
+    evidence_kind = URIRef('https://w3id.org/nenkg/NENKG_0003041')  # kind of evidence
     field_role = URIRef('https://w3id.org/nenkg/NENKG_0004085')  # field role
+    for_tumours_altered_in = URIRef('https://w3id.org/nenkg/NENKG_0003042')  # for tumours altered in
     grade_rank = URIRef('https://w3id.org/nenkg/NENKG_0004007')  # grade rank
     graded_with = URIRef('https://w3id.org/nenkg/NENKG_0003007')  # has grading test
     grading_criterion = URIRef('https://w3id.org/nenkg/NENKG_0004001')  # grading threshold criterion
@@ -73,8 +76,10 @@ class NENKG:
     record_topography_code = URIRef('https://w3id.org/nenkg/NENKG_0004062')  # ICD-O-3 topography code of record
     rejected_tumour_record = URIRef('https://w3id.org/nenkg/NENKG_0004013')  # rejected tumour record
     required_value = URIRef('https://w3id.org/nenkg/NENKG_0004027')  # required value
+    seek_medical_advice_when = URIRef('https://w3id.org/nenkg/NENKG_0003017')  # seek medical advice when
     sets_aside = URIRef('https://w3id.org/nenkg/NENKG_0004014')  # sets aside criterion
     site_scope = URIRef('https://w3id.org/nenkg/NENKG_0004029')  # site scope
+    treatment_setting = URIRef('https://w3id.org/nenkg/NENKG_0003040')  # in treatment setting
     tumour_record = URIRef('https://w3id.org/nenkg/NENKG_0004005')  # tumour record
     tumour_record_count = URIRef('https://w3id.org/nenkg/NENKG_0004060')  # tumour record count
     upper_bound = URIRef('https://w3id.org/nenkg/NENKG_0004025')  # upper bound
