@@ -59,6 +59,7 @@ VIRTUOSO_CANNOT = {
     "syndromes-predisposing-to": JOINED + " (50 -> 1)",
     "treatments-for-nen": JOINED + " (13 rows: the row of lanreotide for somatostatin analogue therapy stated on NET is lost)",
     "syndrome-tumours": JOINED + " (the syndrome's ancestors joined with an OPTIONAL path to the NEN root)",
+    "treatments-by-entity-and-setting": JOINED + " (the class's ancestors joined with the syndromes it causes)",
     "tests-measuring-analyte": JOINED + " (inside OPTIONAL: the disease and purpose columns come back unbound)",
     "nens-in-organ": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "functioning-gep-tumours": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
