@@ -139,7 +139,7 @@ def test_release_stamps_the_version_everywhere(published):
     assert NEW_VERSION in str(g.value(onto, OWL.versionIRI))
     for name in ("nenkg.ttl", "nenkg-base.owl", "mappings/nenkg.sssom.tsv", "catalog-v001.xml"):
         text = (proj / "ontology" / name).read_text(encoding="utf-8")
-        assert NEW_VERSION in text and OLD_VERSION not in text.replace(f'"{OLD_VERSION}"^^xsd:date', ""), name
+        assert f"releases/{NEW_VERSION}/nenkg" in text and f"releases/{OLD_VERSION}/" not in text, name
     assert f"release {NEW_VERSION} (previous {OLD_VERSION}" in published["release"].stdout
 
 
