@@ -154,7 +154,11 @@ def read_graph(g: Graph, path: str = "") -> Release:
             continue
         if g.value(ax, OWL.annotatedProperty) == RDFS.subClassOf:
             inferred.add((g.value(ax, OWL.annotatedSource), g.value(ax, OWL.annotatedTarget)))
-    labels = {_curie(s): _text(o) for s, o in g.subject_objects(RDFS.label) if isinstance(s, URIRef)}
+    labels: dict[str, str] = {}
+    for s, o in g.subject_objects(RDFS.label):
+        if isinstance(s, URIRef):  # one label each; of several, the first in sort order
+            curie, text = _curie(s), _text(o)
+            labels[curie] = min(labels.get(curie, text), text)
     entities: dict[str, Entity] = {}
     for kind_iri, kind in KINDS.items():
         for s in g.subjects(RDF.type, kind_iri):

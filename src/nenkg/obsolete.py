@@ -122,9 +122,7 @@ def _edit_entry(lines: list[str], t: Term, keys: dict[str, object], insert_after
         line = line_of(t.data, insert_after)
         if line is None:
             raise NenkgError(f"{t.loc}: {t.curie} has no '{insert_after}' line to edit")
-        anchor = _key_span(lines, line - 1, end, indent)
-        if line - 1 == first:  # "- label: ..." on the dash line: keep the dash
-            anchor = (anchor[0], anchor[1])
+        anchor = _key_span(lines, line - 1, end, indent)  # on the dash line, the dash is kept below
     out: list[str] = []
     i = 0
     while i < len(lines):

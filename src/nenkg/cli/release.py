@@ -32,13 +32,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from ..diff import summary
+    from ..errors import LogicalError, QualityError, finding_lines
     from ..publish import check_version, release
 
     check_version(args.release_version)
     progress = Progress("nenkg release")
     try:
         r = release(args.root, args.release_version, previous=args.previous, progress=progress)
+    except (LogicalError, QualityError) as exc:
+        progress.clear()
+        for problem in getattr(exc, "problems", []):
+            print(f"error: {problem}", file=sys.stderr)
+        for line in finding_lines(exc.findings):
+            print(line, file=sys.stderr)
+        print("nenkg release: the build failed; nothing written (run `nenkg build` for the full report)", file=sys.stderr)
+        return exc.exit_code
     finally:
         progress.clear()
     print(r.build_summary)
