@@ -394,3 +394,21 @@ def test_obsolete_class_is_no_root_of_the_browser_tree(published):
     obsolete = "https://w3id.org/nenkg/NENKG_0000215"
     assert obsolete in ix.own_classes() and obsolete not in ix.roots()
     assert "https://w3id.org/nenkg/NENKG_0000001" in ix.roots()
+
+
+def test_diff_of_small_turtle_releases():
+    """Two made-up releases (tests/fixtures/diff): an inferred edge that became asserted, a
+    removed ID, a reused ID; a decimal written 3.0 or 3 is the same threshold; pipes escaped."""
+    fixtures = ROOT / "tests" / "fixtures" / "diff"
+    proc = nenkg("diff", str(fixtures / "old.ttl"), str(fixtures / "new.ttl"), "--format", "tsv")
+    assert proc.returncode == 0, proc.stderr
+    assert tsv_rows(proc.stdout) == [
+        ("removed", "NENKG:9000004", "gone", "", "class", ""),
+        ("retyped", "NENKG:9000005", "reused", "", "class", "individual"),
+        ("asserted_parents", "NENKG:9000003", "grandchild", "", "", "NENKG:9000001 root | top"),
+        ("inferred_parents", "NENKG:9000003", "grandchild", "", "NENKG:9000001 root | top", ""),
+    ]
+    md = nenkg("diff", str(fixtures / "old.ttl"), str(fixtures / "new.ttl")).stdout
+    assert md.startswith("## Changes from NENKG 2001-01-01 to 2001-02-01\n\n1 removed, 1 retyped, 1 asserted parents, "
+                         "1 inferred parents.\n")
+    assert "| NENKG:9000003 | grandchild | NENKG:9000001 root \\| top |   |" in md

@@ -61,6 +61,7 @@ CATEGORIES = (
     ("added", "New terms", "", "type"),
     ("obsoleted", "Obsoleted terms", "reason", "replaced by"),
     ("removed", "Removed terms (an ID must never disappear: obsolete it instead)", "type", ""),
+    ("retyped", "Terms of another kind (an ID must never be reused)", "old type", "new type"),
     ("relabelled", "Relabelled terms", "old label", "new label"),
     ("redefined", "Redefined terms", "old definition", "new definition"),
     ("asserted_parents", "Changed asserted parents", "removed", "added"),
@@ -230,6 +231,8 @@ def diff(old: Release, new: Release) -> list[Change]:
         if b is None:
             changes.append(Change("removed", curie, a.label, "", a.kind, ""))
             continue
+        if a.kind != b.kind:
+            changes.append(Change("retyped", curie, b.label, "", a.kind, b.kind))
         if b.deprecated and not a.deprecated:
             repl = "; ".join(_named(r, new.labels) for r in b.replaced_by)
             changes.append(Change("obsoleted", curie, a.label, "", b.reason, repl))
