@@ -281,12 +281,13 @@ def test_check_passes_after_obsoletion(published):
 @pytest.fixture(scope="module")
 def misused(published, tmp_path_factory):
     """`nenkg check --format tsv` of a copy of the released project whose sources still use the
-    obsolete class in three ways and have lost a term the release published."""
+    obsolete class in three axioms and one criterion, and have lost a term the release published."""
     proj = copy_project(tmp_path_factory.mktemp("misused") / "p")
     shutil.rmtree(proj / "ontology" / "src")
     shutil.copytree(published["proj"] / "ontology" / "src", proj / "ontology" / "src")
     shutil.copy(published["proj"] / "ontology" / "ids.tsv", proj / "ontology" / "ids.tsv")
     edit(proj / "ontology/src/clinical.yaml", NEW_TERM, "")  # released in NEW_VERSION, now deleted
+    edit_criterion(proj / "ontology/src/criteria.yaml", "NENKG:0004101", "assigns", "NENKG:0002001", "NENKG:0000215")
     with open(proj / "ontology/src/clinical.yaml", "a", encoding="utf-8") as fh:
         fh.write("""
   - id: NENKG:0009991
@@ -319,6 +320,9 @@ def test_check_rejects_an_obsolete_term_still_in_use(misused):
                     ("NENKG:0000215", "owl:equivalentClass", "NENKG:0009992"),
                     ("NENKG:0000215", "rdfs:subClassOf", "NENKG:0009993")}
     assert all(r[0] == "ERROR" for r in rows if r[1] == "deprecated_class_reference")
+    # a criterion that assigns the obsolete class (a fact, not a logical axiom) is an error too
+    facts = {(r[0], r[2], r[3], r[4]) for r in rows if r[1] == "nen-deprecated_term_in_fact"}
+    assert facts == {("ERROR", "NENKG:0004101", "NENKG:0004028", "NENKG:0000215")}
 
 
 def test_obsolete_refuses_bad_requests_and_writes_nothing(tmp_path):
@@ -342,7 +346,7 @@ def test_obsolete_lists_the_uses_left_to_repoint(tmp_path):
     proj = copy_project(tmp_path / "p")
     proc = nenkg("obsolete", "NENKG:0000820", "--replaced-by", "NENKG:0000821", "--reason", "fixture", "--root", str(proj))
     assert proc.returncode == 0, proc.stderr
-    uses = [line for line in proc.stderr.splitlines() if "still used" in line]
+    uses = [line for line in proc.stderr.splitlines() if "still named here" in line]
     assert any("clinical.yaml" in u and "subclass_of: [NENKG:0000820]" in u for u in uses)
     assert all("NENKG:0000820" in u for u in uses)
 

@@ -145,6 +145,14 @@ def _edit_entry(lines: list[str], t: Term, keys: dict[str, object], insert_after
     return out
 
 
+def _drop_entry(lines: list[str], t: Term) -> list[str]:
+    """The lines without the entry of ``t`` (and one blank line after it, if one is before it)."""
+    start, end, _ = _entry_span(lines, (t.loc.line or 0) - 1)
+    if end < len(lines) and not lines[end].strip() and start > 0 and not lines[start - 1].strip():
+        end += 1
+    return lines[:start] + lines[end:]
+
+
 def _flatten(value: object) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
@@ -223,7 +231,10 @@ def plan(ss: SourceSet, curie: str, replaced_by: str, reason: str) -> tuple[Obso
                     report.removed += [f"{x} (extend at {t.loc})" for x in _describe(key, t.data[key])]
             if "xrefs" in t.data:
                 report.removed += [f"xrefs: {v} (extend at {t.loc})" for v in _flatten(t.data["xrefs"])]
-        texts[p] = _edit_entry(lines_of(p), t, keys, anchor, new)
+        if anchor is None and not [k for k in t.data if k not in keys and k not in ("extend", "__line__")]:
+            texts[p] = _drop_entry(lines_of(p), t)  # nothing left in it: the whole 'extend' entry goes
+        else:
+            texts[p] = _edit_entry(lines_of(p), t, keys, anchor, new)
     report.files = sorted(str(p) for p in texts)
     return report, {p: "\n".join(lines) for p, lines in texts.items()}
 

@@ -41,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
     if r.consider:
         print(f"  kept as consider: {', '.join(r.consider)}")
     for use in r.uses:
-        print(f"nenkg obsolete: still used, point it at {r.replaced_by}: {use}", file=sys.stderr)
+        print(f"nenkg obsolete: still named here (point a use at {r.replaced_by}): {use}", file=sys.stderr)
     return 0
