@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from cli_util import ROOT, nenkg, one_error_line
 from nenkg.ids import Released, id_findings, read_ids
 
-OLD_VERSION = re.search(r'^\s*version:\s*"([0-9-]+)"', (ROOT / "ontology/src/nenkg.yaml").read_text(), re.M).group(1)
+OLD_VERSION = re.search(r'^\s*version:\s*"([0-9-]+)"', (ROOT / "ontology/src/nenkg.yaml").read_text(), re.MULTILINE).group(1)
 NEW_VERSION = "2099-01-31"
 FIXTURE_ID = "NENKG:0009990"  # invented for the copy only: never in the real sources
 
@@ -38,10 +38,10 @@ EDITS = [
     ("clinical.yaml", "    label: magnetic resonance imaging\n", "    label: magnetic resonance tomography\n"),
     ("clinical.yaml", "passed through the body at many angles, usually after contrast injection",
      "passed through the body at many angles, often after contrast injection"),
-    ("clinical.yaml", "      at close range and can guide a fine-needle biopsy.\n    definition_sources: [clinical_cryer2009, clinical_hofland2023]\n"
-     "    subclass_of: [NENKG:0000820]\n",
-     "      at close range and can guide a fine-needle biopsy.\n    definition_sources: [clinical_cryer2009, clinical_hofland2023]\n"
-     "    subclass_of: [NENKG:0000821]\n"),
+    ("clinical.yaml", ("      at close range and can guide a fine-needle biopsy.\n    definition_sources: [clinical_cryer2009, clinical_hofland2023]\n"
+     "    subclass_of: [NENKG:0000820]\n"),
+     ("      at close range and can guide a fine-needle biopsy.\n    definition_sources: [clinical_cryer2009, clinical_hofland2023]\n"
+     "    subclass_of: [NENKG:0000821]\n")),
     ("digestive.yaml", "      exact: [MONDO:0024503, NCIT:C27721, ORPHA:100092]\n", "      exact: [MONDO:0024503, NCIT:C27721]\n"),
     ("digestive.yaml", "      dbxref: [ICDO:8240/3, ONCOTREE:GINET]\n", "      dbxref: [ICDO:8240/3]\n"),
 ]
@@ -51,11 +51,11 @@ EXPECTED_TSV = [
     ("obsoleted", "NENKG:0000215", "colorectal neuroendocrine carcinoma", "", "Merged into the digestive system class.",
      "NENKG:0000102 digestive system neuroendocrine carcinoma"),
     ("relabelled", "NENKG:0000825", "magnetic resonance tomography", "", "magnetic resonance imaging", "magnetic resonance tomography"),
-    ("redefined", "NENKG:0000824", "computed tomography", "", "A neuroendocrine neoplasm imaging procedure that builds "
+    ("redefined", "NENKG:0000824", "computed tomography", "", ("A neuroendocrine neoplasm imaging procedure that builds "
      "cross-sectional images from X-rays passed through the body at many angles, usually after contrast injection, to find "
-     "and measure the primary tumour and its metastases.", "A neuroendocrine neoplasm imaging procedure that builds "
+     "and measure the primary tumour and its metastases."), ("A neuroendocrine neoplasm imaging procedure that builds "
      "cross-sectional images from X-rays passed through the body at many angles, often after contrast injection, to find "
-     "and measure the primary tumour and its metastases."),
+     "and measure the primary tumour and its metastases.")),
     ("asserted_parents", "NENKG:0000826", "endoscopic ultrasound", "", "NENKG:0000820 neuroendocrine neoplasm imaging procedure",
      "NENKG:0000821 positron emission tomography"),
     ("inferred_parents", "NENKG:0000216", "colon small cell neuroendocrine carcinoma", "",
@@ -212,7 +212,7 @@ def test_diff_markdown_has_one_table_per_kind_of_change(published):
     assert proc.returncode == 0, proc.stderr
     md = proc.stdout
     assert md.startswith(f"## Changes from NENKG {OLD_VERSION} to {NEW_VERSION}\n")
-    headings = re.findall(r"^### (.+)$", md, re.M)
+    headings = re.findall(r"^### (.+)$", md, re.MULTILINE)
     assert headings == ["New terms (1)", "Obsoleted terms (1)", "Relabelled terms (1)", "Redefined terms (1)",
                         "Changed asserted parents (1)", "Changed inferred parents (3)", "Changed mappings (1)",
                         "Changed codes and cross-references (1)", "Changed criteria thresholds (2)"]

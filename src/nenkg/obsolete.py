@@ -108,7 +108,7 @@ def _edit_entry(lines: list[str], t: Term, keys: dict[str, object], insert_after
     """Remove the ``keys`` of entry ``t`` (those it has), replace the key ``insert_after`` (if given)
     by ``new_lines``; returns the edited lines of the whole file."""
     first = (t.loc.line or 0) - 1
-    start, end, indent = _entry_span(lines, first)
+    _start, end, indent = _entry_span(lines, first)
     drop: list[tuple[int, int]] = []
     for key in keys:
         line = line_of(t.data, key)

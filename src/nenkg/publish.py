@@ -25,11 +25,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diff import Change, load_release, diff, to_markdown, summary
+from .diff import Change, diff, load_release, summary, to_markdown
 from .errors import NenkgError
 
 VERSION = re.compile(r"\d{4}-\d\d-\d\d")
-_VERSION_LINE = re.compile(r"^(?P<head>\s+version:\s*)(?P<q>[\"']?)(?P<v>[^\"'\s#]*)(?P=q)(?P<tail>.*)$", re.M)
+_VERSION_LINE = re.compile(r"^(?P<head>\s+version:\s*)(?P<q>[\"']?)(?P<v>[^\"'\s#]*)(?P=q)(?P<tail>.*)$", re.MULTILINE)
 
 
 @dataclass
@@ -70,7 +70,7 @@ def previous_release(root: Path) -> tuple[Path | str, bytes | None]:
     (the working file, None)."""
     rel = "ontology/nenkg.owl"
     try:
-        out = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./{rel}"], capture_output=True, timeout=60)
+        out = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./{rel}"], capture_output=True, timeout=60, check=False)
         if out.returncode == 0 and out.stdout:
             return f"git HEAD:{rel}", out.stdout
     except (OSError, subprocess.SubprocessError):
@@ -166,4 +166,4 @@ def release(root: Path, version: str, *, previous: Path | None = None, progress=
                          sorted(str(t.relative_to(root)) for t in targets))
 
 
-__all__ = ["release", "check_version", "stamp", "insert_notes", "summary"]
+__all__ = ["check_version", "insert_notes", "release", "stamp", "summary"]
