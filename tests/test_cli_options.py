@@ -10,7 +10,7 @@ import pytest
 
 from cli_util import ROOT, nenkg, one_error_line
 
-COMMANDS = ("build", "check", "classify", "query", "queries", "load", "serve", "docs")
+COMMANDS = ("build", "check", "classify", "query", "queries", "load", "serve", "docs", "diff", "obsolete", "release")
 
 BAD_OPTIONS = [
     (("query", "grading-thresholds", "--timeout", "-1"), "argument --timeout: -1 is not allowed"),

@@ -81,6 +81,10 @@ def run_check(root: Path, path: Path | None = None) -> CheckRun:
     start = time.perf_counter()
     graph = load_release_file(path) if path else source_graph(root)
     report = check_graph(graph)
+    if not path:  # the sources keep every released ID with its kind (nenkg.ids)
+        from .ids import check_ids
+
+        report = report.extend(check_ids(root, graph))
     target = str(path) if path else str(Path(root) / "ontology" / "src")
     return CheckRun(report, target, len(graph), time.perf_counter() - start)
 

@@ -39,6 +39,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import namespaces as ns
 from .check import check_graph
+from .ids import check_ids
 from .coverage import NO_TERM_FOUND, NoTermFound, check_not_mapped, read_no_term_found
 from .errors import LogicalError, QualityError, SourceError, SourceErrors
 from .rdfxml import write_rdfxml
@@ -506,7 +507,7 @@ def build(root: Path, *, write: bool = True, reasoner: bool = True,
     for g in (main, base):
         decimals_with_fraction(g)
     phase("running the quality gate")
-    quality = check_graph(main)
+    quality = check_graph(main).extend(check_ids(root, main))
     findings = quality.at("ERROR") if quality.failed else []
     if problems:
         raise LogicalError(problems, findings)

@@ -17,9 +17,12 @@ from ..version import version_line
 from . import build as build_cmd
 from . import check as check_cmd
 from . import classify as classify_cmd
+from . import diff as diff_cmd
 from . import docs as docs_cmd
 from . import fields as fields_cmd
+from . import obsolete as obsolete_cmd
 from . import query as query_cmd
+from . import release as release_cmd
 from . import serve as serve_cmd
 from .options import Parser
 
@@ -40,6 +43,9 @@ examples:
   nenkg query nens-in-organ -p organ=UBERON:0001264
   nenkg serve                                   # http://127.0.0.1:8000/
   nenkg docs -o site                            # static documentation site, works offline
+  nenkg diff old/nenkg.owl ontology/            # what changed between two releases
+  nenkg obsolete NENKG:0000215 --replaced-by NENKG:0000102 --reason "..."
+  nenkg release --version 2026-12-01            # stamp, rebuild, release notes in CHANGELOG.md
   nenkg COMMAND --help                          # options, examples and exit codes of a command
 
 exit codes (every command):
@@ -71,9 +77,9 @@ def resolve_root(args: argparse.Namespace) -> None:
     need a source tree; the other commands use the packaged data when there is none."""
     root = args.root.resolve() if args.root else find_source_tree(Path.cwd())
     args.source_tree = root is not None and is_source_tree(root)
-    if not args.source_tree and args.command == "build":
+    if not args.source_tree and args.command in ("build", "obsolete", "release"):
         where = f"in {root}" if root else f"in {Path.cwd()} or its parents"
-        raise NenkgError(f"nenkg build needs a source tree: no {SOURCE_HEADER} {where} "
+        raise NenkgError(f"nenkg {args.command} needs a source tree: no {SOURCE_HEADER} {where} "
                          "(run it in a checkout of the repository or give --root DIR)")
     args.root = root or data_root()
     if not args.source_tree and args.command == "check" and args.path is None:
@@ -93,6 +99,9 @@ def make_parser() -> argparse.ArgumentParser:
     docs_cmd.register(sub)
     fields_cmd.register(sub)
     query_cmd.register(sub)
+    diff_cmd.register(sub)
+    obsolete_cmd.register(sub)
+    release_cmd.register(sub)
     serve_cmd.register(sub)
     for command in sub.choices.values():  # --root is accepted after the subcommand as well
         command.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=ROOT_HELP)

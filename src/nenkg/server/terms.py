@@ -148,8 +148,12 @@ class TermIndex:
         return sorted((c for c in self.classes if c.startswith(ns.BASE)), key=lambda c: self.label(c).casefold())
 
     def roots(self) -> list[str]:
-        """Own classes none of whose named parents is an own class."""
-        return [c for c in self.own_classes() if not any(p.startswith(ns.BASE) for p in self.parents.get(c, ()))]
+        """Own live classes none of whose named parents is an own class (an obsolete class has
+        no parent, but is no root of the tree: its page and search still find it)."""
+        obsolete = {q.subject.value for q in self.store.quads_for_pattern(None, nn(OWL + "deprecated"), None, None)
+                    if isinstance(q.object, ox.Literal) and q.object.value == "true"}
+        return [c for c in self.own_classes()
+                if c not in obsolete and not any(p.startswith(ns.BASE) for p in self.parents.get(c, ()))]
 
     def tree_children(self, iri: str) -> list[str]:
         return sorted((c for c in self.children.get(iri, ()) if c.startswith(ns.BASE)), key=lambda c: self.label(c).casefold())
