@@ -456,8 +456,13 @@ def test_tests_for_insulinoma(library, query_store):
         ("NENKG:0000824", "NENKG:0003008"), ("NENKG:0000825", "NENKG:0003008"),
         ("NENKG:0000822", "NENKG:0003008"), ("NENKG:0000826", "NENKG:0003008"),
         ("NENKG:0000802", "NENKG:0003006"),
+        # single-marker stains on every NEN; proinsulin and beta-hydroxybutyrate of the fast
+        ("NENKG:0005020", "NENKG:0003005"), ("NENKG:0005021", "NENKG:0003005"),
+        ("NENKG:0005022", "NENKG:0003005"), ("NENKG:0005007", "NENKG:0003005"),
+        ("NENKG:0005008", "NENKG:0003005"),
     }
-    assert rows(r, "test", "analyte") >= {("NENKG:0000806", "CHEBI:145810"), ("NENKG:0000806", "CHEBI:80332")}
+    assert rows(r, "test", "analyte") >= {("NENKG:0000806", "CHEBI:145810"), ("NENKG:0000806", "CHEBI:80332"),
+                                          ("NENKG:0005007", "UNIPROT:P01308")}
     assert {d["kind"] for d in r.dicts() if d["test"] == "NENKG:0000826"} == {"imaging procedure"}
 
 
@@ -476,9 +481,70 @@ def test_tests_for_other_nens(library, query_store):
 def test_tests_measuring_analyte(library, query_store):
     r = library.run(query_store, "tests-measuring-analyte")
     assert rows(r, "test", "disease", "purpose") == {("NENKG:0000802", "NENKG:0000002", "NENKG:0003006"),
-                                                     ("NENKG:0000811", "NENKG:0000001", "NENKG:0003005")}
+                                                     ("NENKG:0000811", "NENKG:0000001", "NENKG:0003005"),
+                                                     ("NENKG:0005021", "NENKG:0000001", "NENKG:0003005")}
     gastrin = library.run(query_store, "tests-measuring-analyte", {"analyte": "CHEBI:75436"})
     assert col(gastrin, "disease") == {"NENKG:0000115", "NENKG:0000504"}
+    assert col(gastrin, "test") == {"NENKG:0000805", "NENKG:0005009"}  # fasting gastrin, secretin test
+
+
+def test_tests_for_hormone_excess_vip(library, query_store):
+    r = library.run(query_store, "tests-for-hormone-excess")          # default VIP
+    assert rows(r, "test", "syndrome", "statedOn", "purpose") == {
+        ("NENKG:0005000", None, None, None),                                    # measures VIP
+        ("NENKG:0005000", "NENKG:0000505", "NENKG:0000505", "NENKG:0003005"),  # WDHA syndrome
+        ("NENKG:0005000", "NENKG:0000505", "NENKG:0000119", "NENKG:0003005"),  # VIPoma
+    }
+
+
+def test_tests_for_hormone_excess_by_hormone_and_syndrome(library, query_store):
+    acth = library.run(query_store, "tests-for-hormone-excess", {"target": "CHEBI:3892"})
+    assert col(acth, "test") == {"NENKG:0005003", "NENKG:0005004"}           # ACTH and cortisol
+    assert col(acth, "statedOn") >= {"NENKG:0000509", "NENKG:0000123"}
+    insulin = library.run(query_store, "tests-for-hormone-excess", {"target": "CHEBI:145810"})
+    assert col(insulin, "test") == {"NENKG:0000806", "NENKG:0005007", "NENKG:0005008"}
+    # one member of a union of hormones (noradrenaline) finds the catecholamine syndrome
+    noradrenaline = library.run(query_store, "tests-for-hormone-excess", {"target": "CHEBI:33569"})
+    assert col(noradrenaline, "test") == {"NENKG:0000804", "NENKG:0005010"}
+    assert col(noradrenaline, "syndrome") == {"NENKG:0000510"}
+    zes = library.run(query_store, "tests-for-hormone-excess", {"target": "NENKG:0000504"})
+    assert rows(zes, "test", "statedOn") == {
+        ("NENKG:0000805", "NENKG:0000504"), ("NENKG:0000805", "NENKG:0000115"),
+        ("NENKG:0005009", "NENKG:0000504"), ("NENKG:0005009", "NENKG:0000115")}
+    carcinoid = library.run(query_store, "tests-for-hormone-excess", {"target": "CHEBI:28790"})
+    assert col(carcinoid, "test") == {"NENKG:0000803"}                        # urinary 5-HIAA
+    # tissue stains and imaging are not tests of hormone excess
+    assert not col(library.run(query_store, "tests-for-hormone-excess", {"target": "NENKG:0000505"}), "test") - {"NENKG:0005000"}
+
+
+PPGL_PANEL = {"HGNC:10680", "HGNC:10681", "HGNC:10682", "HGNC:10683", "HGNC:26034", "HGNC:6913",
+              "HGNC:26038", "HGNC:3700", "HGNC:12687", "HGNC:9967", "HGNC:7765"}
+
+
+def test_genetic_tests_for_men1(library, query_store):
+    r = library.run(query_store, "genetic-tests-for-syndrome")       # default MEN1
+    assert rows(r, "test", "gene", "definingGene", "statedOn") == {
+        ("NENKG:0005061", "HGNC:7010", "true", "NENKG:0000701")}
+
+
+def test_genetic_tests_for_other_syndromes_and_tumours(library, query_store):
+    def genes(syndrome, defining=None):
+        r = library.run(query_store, "genetic-tests-for-syndrome", {"syndrome": syndrome})
+        return {d["gene"] for d in r.dicts() if defining is None or d["definingGene"] == defining}
+    assert genes("NENKG:0000704") == {"HGNC:9967"}                            # MEN2B inherits RET
+    assert genes("NENKG:0000705") == {"HGNC:1785"}                            # MEN4: CDKN1B
+    assert genes("NENKG:0000706") == {"HGNC:12687"}                           # VHL
+    assert genes("NENKG:0000708") == {"HGNC:7765"}                            # NF1
+    assert genes("NENKG:0000707", "true") == {"HGNC:12362", "HGNC:12363"}     # TSC: union of genes
+    assert genes("NENKG:0000710") == PPGL_PANEL and not genes("NENKG:0000710", "true")
+    assert genes("NENKG:0000720", "true") == {"HGNC:10683"}                  # SDHD subtype, panel inherited
+    assert genes("NENKG:0000720") == PPGL_PANEL
+    # tumours: who is offered germline testing
+    mtc = library.run(query_store, "genetic-tests-for-syndrome", {"syndrome": "NENKG:0000370"})
+    assert rows(mtc, "test", "gene", "purpose") == {("NENKG:0005063", "HGNC:9967", "NENKG:0003030")}
+    assert genes("NENKG:0000351") == PPGL_PANEL                               # pheochromocytoma via paraganglioma
+    assert genes("NENKG:0000117") == {"HGNC:7010"}                            # duodenal gastrinoma via gastrinoma
+    assert genes("NENKG:0000113") == set()                                    # no criterion for every non-functioning pNET
 
 
 def test_treatments_for_pnet(library, query_store):

@@ -61,6 +61,8 @@ VIRTUOSO_CANNOT = {
     "syndrome-tumours": JOINED + " (the syndrome's ancestors joined with an OPTIONAL path to the NEN root)",
     "treatments-by-entity-and-setting": JOINED + " (the class's ancestors joined with the syndromes it causes)",
     "tests-measuring-analyte": JOINED + " (inside OPTIONAL: the disease and purpose columns come back unbound)",
+    "genetic-tests-for-syndrome": JOINED + " (1 -> 0)",
+    "tests-for-hormone-excess": "Virtuoso error SQ200 ('No column ... trans_subj': * paths inside UNION branches)",
     "nens-in-organ": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "functioning-gep-tumours": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "organ-parts": "Virtuoso error SP031 (SPARQL compiler internal error in sparp_gp_deprecate: FILTER over an equivalence)",

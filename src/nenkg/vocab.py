@@ -28,6 +28,7 @@ class NENKG:
     evidence_kind = URIRef('https://w3id.org/nenkg/NENKG_0003041')  # kind of evidence
     field_role = URIRef('https://w3id.org/nenkg/NENKG_0004085')  # field role
     for_tumours_altered_in = URIRef('https://w3id.org/nenkg/NENKG_0003042')  # for tumours altered in
+    germline_tested_with = URIRef('https://w3id.org/nenkg/NENKG_0003030')  # has germline genetic test
     grade_rank = URIRef('https://w3id.org/nenkg/NENKG_0004007')  # grade rank
     graded_with = URIRef('https://w3id.org/nenkg/NENKG_0003007')  # has grading test
     grading_criterion = URIRef('https://w3id.org/nenkg/NENKG_0004001')  # grading threshold criterion
