@@ -55,8 +55,6 @@ VIRTUOSO_CANNOT = {
     "nens-producing-hormone": JOINED + " (5 -> 0)",
     "syndromes-predisposing-to": JOINED + " (50 -> 1)",
     "treatments-for-nen": JOINED + " (13 rows: the row of lanreotide for somatostatin analogue therapy stated on NET is lost)",
-    "syndrome-tumours": JOINED + " (the syndrome's ancestors joined with an OPTIONAL path to the NEN root)",
-    "tests-measuring-analyte": JOINED + " (inside OPTIONAL: the disease and purpose columns come back unbound)",
     "nens-in-organ": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "functioning-gep-tumours": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "organ-parts": "Virtuoso error SP031 (SPARQL compiler internal error in sparp_gp_deprecate: FILTER over an equivalence)",
