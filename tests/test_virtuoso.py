@@ -54,12 +54,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # does not show.
 JOINED = "* or + paths joined with other patterns: Virtuoso 7.2.5 returns too few rows"
 VIRTUOSO_CANNOT = {
-    "carcinoid-syndrome-causes": JOINED + " (32 -> 8)",
+    "carcinoid-syndrome-causes": JOINED + " (44 -> 4)",
     "classes-of-grade": JOINED + " (6 -> 5: the site, an OPTIONAL reached through rdf:rest*, is lost)",
-    "hereditary-predispositions": JOINED + " (94 -> 1)",
+    "hereditary-predispositions": JOINED + " (105 -> 0)",
     "nens-producing-hormone": JOINED + " (5 -> 0)",
-    "syndromes-predisposing-to": JOINED + " (50 -> 1)",
-    "treatments-for-nen": JOINED + " (13 rows: the row of lanreotide for somatostatin analogue therapy stated on NET is lost)",
+    "syndromes-predisposing-to": JOINED + " (28 -> 0)",
+    "treatments-for-nen": "* or + paths joined with other patterns: Virtuoso 7.2.5 answers other rows (13 -> 20)",
     "nens-in-organ": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "functioning-gep-tumours": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "organ-parts": "Virtuoso error SP031 (SPARQL compiler internal error in sparp_gp_deprecate: FILTER over an equivalence)",
