@@ -115,6 +115,8 @@ class FastClassifier:
         self.staging_columns = sorted(k.staging.columns)
         self.placeholder_columns = sorted(numeric_vars | set(staging_bounds))
         self.staging_interval_memo: dict[str, dict] = {}
+        #: the stage of a site and staging key (an Outcome holding only the staging results)
+        self.stages: dict[tuple, Outcome] = {}
         names = self.contract.names
         unknown = read - set(names) - {k.column(c.variable) for c in k.criteria if k.column(c.variable) not in names}
         if unknown:
@@ -190,10 +192,17 @@ class FastClassifier:
     def _staged(self, t: _Template, skey: tuple, values: dict[str, object]) -> _Template:
         """The template of a staged record: its template's outcome plus the stage the staging
         fields give (what the per-record path appends last)."""
+        stage = self.stages.get((t.site, skey))
+        if stage is None:  # staged once per site and staging key, whatever the grading fields
+            stage = Outcome(class_iri=t.outcome.class_iri)
+            view = _StagingView(t.site, values, {c: f"\x00{c}\x00" for c in self.placeholder_columns})
+            self.k.staging.stage(view, stage, self.classifier._quote)
+            self.stages[(t.site, skey)] = stage
         o = copy.copy(t.outcome)
-        o.reason, o.warnings, o.criteria = list(o.reason), list(o.warnings), list(o.criteria)
-        view = _StagingView(t.site, values, {c: f"\x00{c}\x00" for c in self.placeholder_columns})
-        self.k.staging.stage(view, o, self.classifier._quote)
+        o.reason, o.warnings = [*o.reason, *stage.reason], [*o.warnings, *stage.warnings]
+        o.stage_scheme, o.stage_scheme_iri, o.stage_iris = stage.stage_scheme, stage.stage_scheme_iri, stage.stage_iris
+        o.t_category, o.n_category, o.m_category = stage.t_category, stage.n_category, stage.m_category
+        o.stage_group, o.stage_group_iri = stage.stage_group, stage.stage_group_iri
         found = t.pairs[skey] = self._fill(o)
         return found
 
