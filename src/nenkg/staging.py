@@ -23,6 +23,7 @@ that differs is a warning. No threshold, category or site is written here.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,7 +55,7 @@ class StagingCriterion:
     #: column -> accepted values (field criteria) or axis -> accepted categories (stage criteria)
     required: tuple[tuple[str, frozenset[URIRef]], ...]
 
-    @property
+    @functools.cached_property
     def curie(self) -> str:
         return ns.contract(str(self.iri)) or str(self.iri)
 
@@ -85,7 +86,7 @@ class StagingScheme:
     chapter: str
     message: str | None
 
-    @property
+    @functools.cached_property
     def curie(self) -> str:
         return ns.contract(str(self.iri)) or str(self.iri)
 
