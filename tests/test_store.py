@@ -388,7 +388,7 @@ EXHAUSTIVE = os.environ.get("NENKG_EXHAUSTIVE") == "1"
 #: subClassOf+), OPTIONAL, FILTER and GROUP BY with COUNT
 RDFLIB_SAMPLE = ("carcinoid-syndrome-causes", "find-by-name", "organ-parts", "record-counts-by-site",
                  "sources-cited", "syndrome-phenotypes", "syndromes-predisposing-to", "tests-for-nen",
-                 "treatments-for-nen", "who-grade-for-findings")
+                 "treatments-for-nen", "who-grade-for-findings", "t-category-for-findings")
 
 
 def rdflib_sample(library) -> list[str]:
