@@ -35,6 +35,13 @@ CHOICES = {
     "sex": (["female", "male", "Unknown", "F", "m"], ["other", "x"]),
     "topography_code": (["C17.2", "c252", "C44.3", "C18.0", "C34.1"], ["C80.9", "X1", "C77.0"]),
     "morphology_code": (["8240/3", "82463", "8041/3", "8249/3", "8151/3"], ["9999/3", "abc"]),
+    "invasion_extent": (["submucosa", "subserosa", "serosa", "mesoappendix", "NENKG:0005464"], ["deep", "NENKG:0005410"]),
+    "positive_nodes": (["0", "3", "11", "12"], ["-1", "1.5", "many"]),
+    "mesenteric_mass": (["present", "absent", "no"], ["maybe", "NENKG:0005481"]),
+    "distant_metastasis": (["none", "liver only", "extrahepatic only", "liver and extrahepatic", "present"], ["lung"]),
+    "t_category": (["T1", "pT2", "T1a", "T4"], ["T9", "N1"]),
+    "n_category": (["N0", "pN1", "N2"], ["N5"]),
+    "m_category": (["M0", "M1a", "M1"], ["Mx"]),
 }
 
 

@@ -83,13 +83,16 @@ class FastClassifier:
         self.reader = reader or RecordReader(knowledge)
         self.classifier = Classifier(knowledge)
         self.contract = k.contract
-        numeric_vars = {k.column(c.variable) for c in k.criteria if c.numeric}
+        # the numeric fields the criteria (grading and staging) test, keyed by their bounds
+        staging_bounds = k.staging.bounds()
+        numeric_vars = {k.column(c.variable) for c in k.criteria if c.numeric} | set(staging_bounds)
         self.bounds = {
-            col: sorted({b for c in k.criteria if k.column(c.variable) == col for b in (c.lower, c.upper) if b is not None})
+            col: sorted({b for c in k.criteria if k.column(c.variable) == col for b in (c.lower, c.upper) if b is not None}
+                        | staging_bounds.get(col, set()))
             for col in numeric_vars
         }
         self.numeric = sorted(numeric_vars)
-        read = {k.column(c.variable) for c in k.criteria} | set(Classifier.FACT_FIELDS)
+        read = {k.column(c.variable) for c in k.criteria} | set(Classifier.FACT_FIELDS) | k.staging.columns
         names = self.contract.names
         unknown = read - set(names) - {k.column(c.variable) for c in k.criteria if k.column(c.variable) not in names}
         if unknown:

@@ -142,6 +142,16 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     criteria: list[str] = field(default_factory=list)
     grade_iri: str = ""
+    #: TNM staging (``staging.py``): the scheme, the categories and stage group (labels; empty
+    #: when not staged or not determined) and their IRIs
+    stage_scheme: str = ""
+    stage_scheme_iri: str = ""
+    t_category: str = ""
+    n_category: str = ""
+    m_category: str = ""
+    stage_iris: tuple[str, str, str] = ("", "", "")
+    stage_group: str = ""
+    stage_group_iri: str = ""
     #: the reason joined (the batch path keeps it, with number placeholders, per template)
     reason_text: str = ""
     #: numeric columns whose values the reason quotes (placeholders in reason_text)
@@ -216,6 +226,9 @@ class Knowledge:
                 filler = graph.value(o, OWL.someValuesFrom)
                 if isinstance(filler, URIRef):
                     self.predisposes[s].add(filler)
+        from .staging import StagingKnowledge
+
+        self.staging = StagingKnowledge(self)
 
     # -- reading ---------------------------------------------------------------------------------
     def _read_criteria(self) -> list[Criterion]:
@@ -427,6 +440,14 @@ class Record:
     #: ICD-O-3 codes as given: (canonical code, the terms that carry it)
     topography_code: tuple | None = None
     morphology_code: tuple | None = None
+    #: staging findings and stated categories (``staging.py``)
+    invasion_extent: URIRef | None = None
+    positive_nodes: int | None = None
+    mesenteric_mass: URIRef | None = None
+    distant_metastasis: URIRef | None = None
+    t_category: URIRef | None = None
+    n_category: URIRef | None = None
+    m_category: URIRef | None = None
     #: the stripped text of every field as given, used to quote values in the reason
     texts: dict[str, str] = field(default_factory=dict)
     #: facts the record's codes supplied, and disagreements with what it states (records.make_record)
@@ -600,6 +621,9 @@ class Classifier:
             out.predisposed_to = "; ".join(sorted(k.label(t) for t in tumours))
             if best is not None and any(t in k.ancestors(best) and t != NEN for t in tumours):
                 out.reason.append(f"{out.hereditary_syndrome} predisposes to this tumour")
+        # 4. TNM stage (the schemes and criteria of ontology/src/staging)
+        if out.status == CLASSIFIED:
+            k.staging.stage(rec, out, self._quote)
         return out
 
     def _allowed(self, realised: tuple[URIRef, ...], excluded: set[URIRef]) -> tuple[URIRef, ...]:

@@ -34,7 +34,8 @@ INTEGER_LEX = re.compile(r"^[+-]?[0-9]+$")
 #: the columns of the classify output ahead of the carried input columns
 OUTPUT_COLUMNS = (
     "record_id", "status", "category", "class_iri", "grade", "topography_code", "morphology_code",
-    "functional", "syndrome", "hereditary_syndrome", "predisposed_to", "reason", "warnings", "error",
+    "functional", "syndrome", "hereditary_syndrome", "predisposed_to", "stage_scheme", "t_category",
+    "n_category", "m_category", "stage_group", "reason", "warnings", "error",
 )
 
 
@@ -271,6 +272,8 @@ def outcome_row(record_id: str, outcome: Outcome | None, rejection: Rejection | 
         "class_iri": outcome.class_iri, "grade": outcome.grade, "topography_code": topography,
         "morphology_code": outcome.icdo3, "functional": outcome.functional, "syndrome": outcome.syndrome,
         "hereditary_syndrome": outcome.hereditary_syndrome, "predisposed_to": outcome.predisposed_to,
+        "stage_scheme": outcome.stage_scheme, "t_category": outcome.t_category, "n_category": outcome.n_category,
+        "m_category": outcome.m_category, "stage_group": outcome.stage_group,
         "reason": "; ".join(outcome.reason), "warnings": "; ".join(outcome.warnings), "error": "",
     }
 
@@ -293,6 +296,11 @@ def outcome_statements(o: Outcome) -> list[tuple[str, str]]:
         out.append((NENKG.record_classified_as.n3(), f"<{o.class_iri}>"))
     if o.grade_iri:
         out.append((NENKG.record_grade.n3(), f"<{o.grade_iri}>"))
+    for prop, iri in zip((NENKG.record_t, NENKG.record_n, NENKG.record_m), o.stage_iris):
+        if iri:
+            out.append((prop.n3(), f"<{iri}>"))
+    if o.stage_group_iri:
+        out.append((NENKG.record_stage_group.n3(), f"<{o.stage_group_iri}>"))
     out += [(NENKG.record_decided_by.n3(), f"<{ns.expand(c)}>") for c in o.criteria]
     out += [(NENKG.classification_warning.n3(), nt_string(w)) for w in o.warnings]
     return out
