@@ -16,7 +16,7 @@ from nenkg.patterns import read_sites, read_tsv
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
-LIBRARY_GROUPS = {"grading", "anatomy", "hormones", "hereditary", "diagnostics", "treatment", "symptoms",
+LIBRARY_GROUPS = {"grading", "staging", "anatomy", "hormones", "hereditary", "diagnostics", "treatment", "symptoms",
                   "terms", "provenance", "records"}
 CRUK = "https://www.cancerresearchuk.org/about-cancer/neuroendocrine-tumours-nets"
 MAYO = "https://www.mayoclinic.org/diseases-conditions/neuroendocrine-tumors/symptoms-causes/syc-20354132"
@@ -815,3 +815,63 @@ def test_xrefs_lead_back_to_the_class(library, query_store):
     assert "NENKG:0000114" in col(library.run(query_store, "class-for-code", {"code": "mondo:0024677"}), "class")
     # a parameter is a literal, never query text
     assert library.run(query_store, "class-for-code", {"code": 'NCIT:C95598" ) } #'}).rows == []
+
+
+# --- staging (AJCC Cancer Staging Manual, 8th edition; ontology/src/staging) ---------------------
+
+def test_t_category_for_a_3_cm_ileal_net_invading_the_subserosa(library, query_store):
+    r = library.run(query_store, "t-category-for-findings")
+    # > 1 cm gives T2, the subserosa T3: the first row (highest rank) is the T category
+    assert [(d["criterion"], d["category"]) for d in r.dicts()] == [
+        ("NENKG:0005573", "NENKG:0005414"), ("NENKG:0005571", "NENKG:0005413")]
+    assert {d["scheme"] for d in r.dicts()} == {"NENKG:0005502"}
+
+
+@pytest.mark.parametrize("site, size, invasion, first", [
+    ("UBERON:0000945", "10", "NENKG:0005462", "NENKG:0005410"),    # stomach, exactly 1 cm, submucosa: T1
+    ("UBERON:0000945", "10.5", "NENKG:0005462", "NENKG:0005413"),  # just above 1 cm: T2
+    ("UBERON:0001154", "20", "NENKG:0005463", "NENKG:0005410"),    # appendix, exactly 2 cm: T1
+    ("UBERON:0001154", "40", "NENKG:0005463", "NENKG:0005413"),    # exactly 4 cm: T2
+    ("UBERON:0001154", "15", "NENKG:0005469", "NENKG:0005414"),    # mesoappendix: T3
+    ("UBERON:0001052", "9.9", "NENKG:0005462", "NENKG:0005411"),   # rectum < 1 cm: T1a
+    ("UBERON:0001052", "10", "NENKG:0005462", "NENKG:0005412"),    # exactly 1 cm: T1b
+    ("UBERON:0001264", "20", "NENKG:0005470", "NENKG:0005413"),    # pancreas, exactly 2 cm: T2
+    ("UBERON:0001264", "15", "NENKG:0005472", "NENKG:0005415"),    # large vessel wall: T4
+])
+def test_t_category_boundaries(library, query_store, site, size, invasion, first):
+    r = library.run(query_store, "t-category-for-findings", {"site": site, "size_mm": size, "invasion": invasion})
+    assert r.dicts()[0]["category"] == first
+
+
+def test_t_category_of_the_ampulla_uses_its_own_rules(library, query_store):
+    # ampulla of Vater (part of the duodenum): only the ampullary T criteria apply
+    r = library.run(query_store, "t-category-for-findings",
+                    {"site": "UBERON:0004913", "size_mm": "8", "invasion": "NENKG:0005467"})
+    assert [d["criterion"] for d in r.dicts()] == ["NENKG:0005545"]
+    r = library.run(query_store, "t-category-for-findings",
+                    {"site": "UBERON:0002114", "size_mm": "8", "invasion": "NENKG:0005462"})
+    assert [d["criterion"] for d in r.dicts()] == ["NENKG:0005540"]
+
+
+def test_staging_scheme_of_the_ileum(library, query_store):
+    r = library.run(query_store, "staging-scheme-of-site")
+    by_axis = {}
+    for d in r.dicts():
+        by_axis.setdefault(d["axis"], []).append((d["criterion"], d["categoryLabel"]))
+    assert by_axis["T"] == [("NENKG:0005570", "T1"), ("NENKG:0005571", "T2"), ("NENKG:0005572", "T2"),
+                            ("NENKG:0005573", "T3"), ("NENKG:0005574", "T4")]
+    assert by_axis["N"] == [("NENKG:0005520", "N0"), ("NENKG:0005575", "N1"), ("NENKG:0005576", "N2"),
+                            ("NENKG:0005577", "N2")]
+    assert by_axis["M"] == [("NENKG:0005522", "M0"), ("NENKG:0005523", "M1"), ("NENKG:0005524", "M1a"),
+                            ("NENKG:0005525", "M1b"), ("NENKG:0005526", "M1c")]
+    assert [c for c, _ in by_axis["stage group"]] == ["NENKG:0005530", "NENKG:0005531", "NENKG:0005532",
+                                                      "NENKG:0005533", "NENKG:0005534"]
+    assert {d["edition"] for d in r.dicts()} == {"AJCC Cancer Staging Manual, 8th edition (2017)"}
+
+
+def test_staging_scheme_of_the_rectum_and_a_site_without_one(library, query_store):
+    r = library.run(query_store, "staging-scheme-of-site", {"site": "UBERON:0001052"})
+    groups = [d["categoryLabel"] for d in r.dicts() if d["axis"] == "stage group"]
+    assert groups == ["stage I", "stage IIA", "stage IIB", "stage IIIA", "stage IIIB", "stage IV"]
+    assert [d["categoryLabel"] for d in r.dicts() if d["axis"] == "T"][:2] == ["T1a", "T1b"]
+    assert library.run(query_store, "staging-scheme-of-site", {"site": "UBERON:0002048"}).rows == []
