@@ -305,3 +305,29 @@ def test_reader_accepts_the_regional_node_values(knowledge):
 
     with pytest.raises(RejectRecord, match="regional_nodes"):
         reader.parse({"record_id": "r2", "primary_site": "lung", "regional_nodes": "liver only"})
+
+
+# --- the query library answers "which T category" and "how is it staged" for these sites ---------
+
+@pytest.mark.parametrize("site, size, extent, first", [
+    ("UBERON:0002048", "30", "NENKG:0005730", "NENKG:0005702"),  # lung, exactly 3 cm, surrounded by lung: T1c
+    ("UBERON:0002048", "30.1", "NENKG:0005730", "NENKG:0005703"),  # just above 3 cm: T2a
+    ("UBERON:0002048", "45", "NENKG:0005731", "NENKG:0005704"),  # visceral pleura at 4.5 cm: T2b
+    ("UBERON:0002048", "20", "NENKG:0005737", "NENKG:0005415"),  # nodule in another ipsilateral lobe: T4
+    ("UBERON:0002097", "50", "NENKG:0005744", "NENKG:0005413"),  # skin, exactly 5 cm: T2
+    ("UBERON:0001236", "50", "NENKG:0005747", "NENKG:0005413"),  # adrenal medulla, exactly 5 cm: T2
+    ("UBERON:0001236", "49", "NENKG:0005747", "NENKG:0005410"),  # below 5 cm: T1
+    ("UBERON:0012279", "10", "NENKG:0005747", "NENKG:0005413"),  # sympathetic paraganglion, any size: T2
+    ("UBERON:0002046", "40", "NENKG:0005750", "NENKG:0005413"),  # thyroid, exactly 4 cm: T2
+    ("UBERON:0002046", "15", "NENKG:0005751", "NENKG:0005706"),  # strap muscles: T3b
+])
+def test_t_category_query_for_these_sites(library, query_store, site, size, extent, first):
+    r = library.run(query_store, "t-category-for-findings", {"site": site, "size_mm": size, "invasion": extent})
+    assert r.dicts()[0]["category"] == first
+
+
+def test_staging_scheme_query_of_the_thyroid(library, query_store):
+    r = library.run(query_store, "staging-scheme-of-site", {"site": "UBERON:0002046"})
+    assert {d["scheme"] for d in r.dicts()} == {"NENKG:0005940"}
+    groups = {d["categoryLabel"] for d in r.dicts() if d["axis"] not in ("T", "N", "M")}
+    assert groups == {"stage I", "stage II", "stage III", "stage IVA", "stage IVB", "stage IVC"}
