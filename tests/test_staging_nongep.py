@@ -331,3 +331,5 @@ def test_staging_scheme_query_of_the_thyroid(library, query_store):
     assert {d["scheme"] for d in r.dicts()} == {"NENKG:0005940"}
     groups = {d["categoryLabel"] for d in r.dicts() if d["axis"] not in ("T", "N", "M")}
     assert groups == {"stage I", "stage II", "stage III", "stage IVA", "stage IVB", "stage IVC"}
+    lung = library.run(query_store, "staging-scheme-of-site", {"site": "UBERON:0002048"})
+    assert {d["scheme"] for d in lung.dicts()} == {"NENKG:0005800"}
