@@ -23,12 +23,13 @@ from nenkg.vocab import NENKG as V
 # Merkel cell carcinoma, a pheochromocytoma or sympathetic paraganglioma, a medullary carcinoma)
 BASE = {
     "lung": {"primary_site": "lung", "differentiation": "well", "mitoses_per_2mm2": "1", "necrosis": "none"},
+    "bronchus": {"primary_site": "bronchus", "differentiation": "well", "mitoses_per_2mm2": "1", "necrosis": "none"},
     "skin": {"primary_site": "skin", "differentiation": "poor"},
     "adrenal medulla": {"primary_site": "adrenal medulla"},
     "chromaffin paraganglion": {"primary_site": "chromaffin paraganglion"},
     "thyroid gland": {"primary_site": "thyroid gland"},
 }
-SCHEME = {"lung": "NENKG:0005800", "skin": "NENKG:0005870", "adrenal medulla": "NENKG:0005910",
+SCHEME = {"lung": "NENKG:0005800", "bronchus": "NENKG:0005800", "skin": "NENKG:0005870", "adrenal medulla": "NENKG:0005910",
           "chromaffin paraganglion": "NENKG:0005910", "thyroid gland": "NENKG:0005940"}
 STAGING = ("size_mm", "invasion_extent", "regional_nodes", "distant_metastasis")
 
@@ -72,6 +73,7 @@ CASES = [
     ("lu-m1b", "lung", "15", "surrounded by lung", "none", "single extrathoracic", "T1b", "N0", "M1b", "stage IVA"),
     ("lu-m1c", "lung", "15", "surrounded by lung", "none", "multiple extrathoracic", "T1b", "N0", "M1c", "stage IVB"),
     ("lu-m1", "lung", "15", "surrounded by lung", "hilar", "liver only", "T1b", "N1", "M1", "stage IV"),
+    ("br-main-bronchus", "bronchus", "35", "main bronchus", "hilar", "none", "T2a", "N1", "M0", "stage IIB"),
     # Merkel cell carcinoma: T1 <= 2 cm, T2 <= 5, T3 > 5 cm, T4 deep invasion; pathological N1a(sn),
     # N1a, N1b, N2, N3 and the clinical N1 (nodes not examined microscopically): IIIA, IIIB or III
     ("mc-20", "skin", "20", "dermis", "none", "none", "T1", "N0", "M0", "stage I"),
