@@ -19,10 +19,11 @@ Both CSV and JSON Lines arrive as chunks of rows (``intake.py``), so both take t
 from __future__ import annotations
 
 import bisect
+import copy
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .grading import Classifier, Knowledge, Outcome, RejectRecord
+from .grading import CLASSIFIED, Classifier, Knowledge, Outcome, RejectRecord
 from .intake import Chunk, Layout
 from .records import OUTPUT_COLUMNS, RecordReader, Rejection, classify, make_record, outcome_row
 
@@ -57,6 +58,21 @@ class _Template:
     placeholders: tuple[str, ...] = ()
     #: the reason as a format string, one field per placeholder
     fmt: str = ""
+    #: a staged record's site and its outcomes by staging key (None: the record is not staged)
+    site: object = None
+    pairs: dict | None = None
+
+
+class _StagingView:
+    """What staging reads of a record: its site, its staging fields, the texts it quotes."""
+
+    __slots__ = ("primary_site", "_values", "texts")
+
+    def __init__(self, site, values: dict, texts: dict):
+        self.primary_site, self._values, self.texts = site, values, texts
+
+    def value(self, column: str):
+        return self._values.get(column)
 
 
 def site_codes(knowledge: Knowledge) -> dict:
@@ -81,24 +97,34 @@ class FastClassifier:
     def __init__(self, knowledge: Knowledge, reader: RecordReader | None = None):
         k = self.k = knowledge
         self.reader = reader or RecordReader(knowledge)
-        self.classifier = Classifier(knowledge)
         self.contract = k.contract
-        # the numeric fields the criteria (grading and staging) test, keyed by their bounds
-        staging_bounds = k.staging.bounds()
-        numeric_vars = {k.column(c.variable) for c in k.criteria if c.numeric} | set(staging_bounds)
+        self.classifier = Classifier(knowledge, stage=False)
+        numeric_vars = {k.column(c.variable) for c in k.criteria if c.numeric}
         self.bounds = {
-            col: sorted({b for c in k.criteria if k.column(c.variable) == col for b in (c.lower, c.upper) if b is not None}
-                        | staging_bounds.get(col, set()))
+            col: sorted({b for c in k.criteria if k.column(c.variable) == col for b in (c.lower, c.upper) if b is not None})
             for col in numeric_vars
         }
         self.numeric = sorted(numeric_vars)
-        read = {k.column(c.variable) for c in k.criteria} | set(Classifier.FACT_FIELDS) | k.staging.columns
+        read = {k.column(c.variable) for c in k.criteria} | set(Classifier.FACT_FIELDS)
+        # staging is keyed apart: a template whose record is staged holds one outcome per
+        # distinct staging key (the staging fields' texts, numbers by their position among the
+        # staging bounds), so the fields do not multiply the classifications
+        staging_bounds = k.staging.bounds()
+        self.staging_bounds = {c: sorted(b) for c, b in staging_bounds.items()}
+        self.staging_numeric = sorted(staging_bounds)
+        self.staging_columns = sorted(k.staging.columns)
+        self.placeholder_columns = sorted(numeric_vars | set(staging_bounds))
+        self.staging_interval_memo: dict[str, dict] = {}
         names = self.contract.names
         unknown = read - set(names) - {k.column(c.variable) for c in k.criteria if k.column(c.variable) not in names}
         if unknown:
             raise ValueError(f"the classifier reads fields the record contract lacks: {sorted(unknown)}")
         self.positions = {c: i for i, c in enumerate(names)}
         self.key_columns = [c for c in names if c in read and c not in numeric_vars]
+        missing = sorted(set(self.staging_columns) - set(names))
+        if missing:
+            raise ValueError(f"the staging criteria read fields the record contract lacks: {missing}")
+        self.staging_key_columns = [c for c in names if c in k.staging.columns and c not in staging_bounds]
         self.memo: dict[str, dict[str, object]] = {c: {} for c in self.reader.converters}
         self.templates: dict[tuple, _Template] = {}
         self.interval_memo: dict[str, dict[str, tuple[int, bool] | None]] = {}
@@ -123,10 +149,10 @@ class FastClassifier:
             except RejectRecord as exc:
                 memo[raw] = _Bad(exc.field, exc.reason)
 
-    def _intervals(self, column: str, texts, distinct) -> list:
+    def _intervals(self, column: str, texts, distinct, staging: bool = False) -> list:
         """Per row, where the value lies among the column's criterion bounds (memoised by text)."""
-        memo = self.interval_memo.setdefault(column, {})
-        bounds = self.bounds[column]
+        memo = (self.staging_interval_memo if staging else self.interval_memo).setdefault(column, {})
+        bounds = (self.staging_bounds if staging else self.bounds)[column]
         values = self.memo[column]
         for text in distinct.difference(memo):
             value = values[text]
@@ -135,19 +161,40 @@ class FastClassifier:
 
     # -- per key -------------------------------------------------------------------------------
     def _template(self, key: tuple, values: dict[str, object]) -> _Template:
-        texts = {c: f"\x00{c}\x00" for c in self.numeric}
+        texts = {c: f"\x00{c}\x00" for c in self.placeholder_columns}
         try:
             rec = make_record(self.contract, "", texts, {c: v for c, v in values.items() if v is not None}, self.reader.morphology)
             outcome = classify(self.classifier, rec)
-            reason = "; ".join(outcome.reason)
-            placeholders = tuple(c for c in self.numeric if f"\x00{c}\x00" in reason)
-            fmt = reason.replace("{", "{{").replace("}", "}}")
-            for i, c in enumerate(placeholders):
-                fmt = fmt.replace(f"\x00{c}\x00", "{%d}" % i)
-            found = _Template(outcome, None, reason, placeholders, fmt)
+            staged = False
+            if outcome.status == CLASSIFIED:
+                scheme, staged = self.k.staging.applies(rec.primary_site, outcome.class_iri)
+                if scheme is not None and not staged:
+                    self.k.staging.stage(rec, outcome, self.classifier._quote)  # "not staged" and why
+            found = self._fill(outcome)
+            if staged:
+                found.site, found.pairs = rec.primary_site, {}
         except RejectRecord as exc:
             found = _Template(None, exc)
         self.templates[key] = found
+        return found
+
+    def _fill(self, outcome: Outcome) -> _Template:
+        """A template of an outcome whose reason quotes numbers by placeholders."""
+        reason = "; ".join(outcome.reason)
+        placeholders = tuple(c for c in self.placeholder_columns if f"\x00{c}\x00" in reason)
+        fmt = reason.replace("{", "{{").replace("}", "}}")
+        for i, c in enumerate(placeholders):
+            fmt = fmt.replace(f"\x00{c}\x00", "{%d}" % i)
+        return _Template(outcome, None, reason, placeholders, fmt)
+
+    def _staged(self, t: _Template, skey: tuple, values: dict[str, object]) -> _Template:
+        """The template of a staged record: its template's outcome plus the stage the staging
+        fields give (what the per-record path appends last)."""
+        o = copy.copy(t.outcome)
+        o.reason, o.warnings, o.criteria = list(o.reason), list(o.warnings), list(o.criteria)
+        view = _StagingView(t.site, values, {c: f"\x00{c}\x00" for c in self.placeholder_columns})
+        self.k.staging.stage(view, o, self.classifier._quote)
+        found = t.pairs[skey] = self._fill(o)
         return found
 
     # -- chunks --------------------------------------------------------------------------------
@@ -206,6 +253,10 @@ class FastClassifier:
                     bad_at.setdefault(n, m[t])
         intervals = [self._intervals(c, columns[c], distinct[c]) for c in self.numeric]
         keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True)) if self.key_columns else [()] * n_rows
+        staging_intervals = [self._intervals(c, columns[c], distinct[c], staging=True) for c in self.staging_numeric]
+        skeys = (list(zip(*(columns[c] for c in self.staging_key_columns), *staging_intervals, strict=True))
+                 if self.staging_key_columns or staging_intervals else [()] * n_rows)
+        staging_columns = self.staging_columns
         ids = columns[id_name]
         topographies = self._topographies(columns)
         templates = self.templates
@@ -240,6 +291,10 @@ class FastClassifier:
             if t.rejected is not None:
                 append(Result(line, rid, None, "", Rejection(line, rid, t.rejected.field, t.rejected.reason), topography, extras, raw))
                 continue
+            if t.pairs is not None:
+                skey = skeys[n]
+                staged = t.pairs.get(skey)
+                t = staged if staged is not None else self._staged(t, skey, {c: memo[c][columns[c][n]] for c in staging_columns})
             reason = t.fmt.format(*[columns[c][n].strip() for c in t.placeholders]) if t.placeholders else t.reason
             append(Result(line, rid, t.outcome, reason, None, topography, extras, raw))
         return results

@@ -468,8 +468,11 @@ class Classifier:
     FACT_FIELDS = ("primary_site", "differentiation", "hormone_syndrome", "gastric_background",
                    "hereditary_syndrome", "topography_code", "morphology_code")
 
-    def __init__(self, knowledge: Knowledge):
+    def __init__(self, knowledge: Knowledge, stage: bool = True):
         self.k = knowledge
+        #: whether classify() also stages the record (the batch path stages apart, per distinct
+        #: staging findings, see fastpath.py)
+        self.stage = stage
 
     def _quote(self, rec: Record, column: str, value) -> str:
         """A numeric value as the record wrote it; a term as label and CURIE."""
@@ -488,6 +491,18 @@ class Classifier:
         return str(value)
 
     def classify(self, rec: Record) -> Outcome:
+        out = self.classify_unstaged(rec)
+        if self.stage:
+            self.stage_record(rec, out)
+        return out
+
+    def stage_record(self, rec: Record, out: Outcome) -> None:
+        """4. The TNM stage of a classified record (the schemes and criteria of
+        ontology/src/staging), appended last to its reason and warnings."""
+        if out.status == CLASSIFIED:
+            self.k.staging.stage(rec, out, self._quote)
+
+    def classify_unstaged(self, rec: Record) -> Outcome:
         k = self.k
         out = Outcome()
         sites = k.ancestors(rec.primary_site)
@@ -623,9 +638,6 @@ class Classifier:
             out.predisposed_to = "; ".join(sorted(k.label(t) for t in tumours))
             if best is not None and any(t in k.ancestors(best) and t != NEN for t in tumours):
                 out.reason.append(f"{out.hereditary_syndrome} predisposes to this tumour")
-        # 4. TNM stage (the schemes and criteria of ontology/src/staging)
-        if out.status == CLASSIFIED:
-            k.staging.stage(rec, out, self._quote)
         return out
 
     def _allowed(self, realised: tuple[URIRef, ...], excluded: set[URIRef]) -> tuple[URIRef, ...]:

@@ -249,7 +249,7 @@ def make_record(contract, rid: str, texts: dict[str, str], values: dict[str, obj
 def classify(classifier: Classifier, rec: Record) -> Outcome:
     """Classify a record and report what came from codes: the facts a morphology code supplied
     lead the reason; a stated morphology code other than the derived one is a warning."""
-    outcome = classifier.classify(rec)
+    outcome = classifier.classify_unstaged(rec)
     if rec.notes or rec.stated_warnings or rec.morphology_code is not None:
         outcome = copy.copy(outcome)
         outcome.reason = [*rec.notes, *outcome.reason]
@@ -257,6 +257,8 @@ def classify(classifier: Classifier, rec: Record) -> Outcome:
         if rec.morphology_code is not None and outcome.icdo3 and rec.morphology_code[0] != outcome.icdo3:
             outcome.warnings.append(f"the stated morphology {rec.morphology_code[0]} differs from the derived "
                                     f"{outcome.icdo3} ({outcome.category})")
+    if classifier.stage:
+        classifier.stage_record(rec, outcome)  # last, as the batch path adds it (fastpath.py)
     return outcome
 
 

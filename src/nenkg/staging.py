@@ -230,6 +230,14 @@ class StagingKnowledge:
         self._rules[key] = out
         return out
 
+    def applies(self, site: URIRef, class_iri: str) -> tuple[StagingScheme | None, bool]:
+        """The scheme of a site and whether it stages a record classified as ``class_iri``."""
+        scheme = self.scheme_for(self.k.ancestors(site))
+        if scheme is None:
+            return None, False
+        staged = not scheme.applies_to or bool(class_iri and self.k.ancestors(URIRef(class_iri)) & scheme.applies_to)
+        return scheme, staged
+
     # -- evaluating --------------------------------------------------------------------------------
     def _meets(self, value: URIRef, accepted: frozenset) -> bool:
         return value in accepted or bool(self.k.ancestors(value) & accepted)
@@ -305,12 +313,10 @@ class StagingKnowledge:
         it (the batch path turns quoted numbers into placeholders)."""
         k = self.k
         sites = k.ancestors(rec.primary_site)
-        scheme = self.scheme_for(sites)
+        scheme, staged = self.applies(rec.primary_site, out.class_iri)
         if scheme is None:
-            if any(rec.value(c) is not None for c in self.columns if c != "size_mm"):
-                out.reason.append(f"not staged: NENKG holds no TNM staging scheme for {k.label(rec.primary_site)}")
-            return
-        if scheme.applies_to and not (out.class_iri and k.ancestors(URIRef(out.class_iri)) & scheme.applies_to):
+            return  # no scheme at this site: nothing is said (the stage columns stay empty)
+        if not staged:
             out.reason.append(f"not staged: {scheme.message or 'the scheme of this site does not apply'} [{scheme.curie}]")
             return
         out.stage_scheme = scheme.label
