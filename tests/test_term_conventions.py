@@ -95,7 +95,7 @@ def test_external_terms_used_in_axioms_are_declared_with_a_label(release_graph):
 
 def test_labels_follow_case_convention(release_graph, own_classes):
     """Lower case first letter unless a proper noun or fixed token starts the label."""
-    allowed = re.compile(r"^(Merkel|Bartholin|Zollinger|WDHA|WHO|VIPoma|ACTH|MEN|NF1|SDH|TSC|Whipple|C-|B-|G1|Ki-67|CT|MRI|PET|FDG|177Lu|Verner|[A-Z][A-Z0-9]+-related |TNM |[TNM][0-9][a-c]?$|[TNM] category$)")
+    allowed = re.compile(r"^(Merkel|Bartholin|Zollinger|WDHA|WHO|VIPoma|ACTH|MEN|NF1|SDH|TSC|Whipple|C-|B-|G1|Ki-67|CT|MRI|PET|FDG|177Lu|Verner|[A-Z][A-Z0-9]+-related |TNM |[TNM][0-9][a-c]?(\(sn\))?$|Tis$|[TNM] category$)")
     bad = []
     for c in own_classes:
         label = str(release_graph.value(c, RDFS.label))

@@ -445,6 +445,8 @@ class Record:
     positive_nodes: int | None = None
     mesenteric_mass: URIRef | None = None
     distant_metastasis: URIRef | None = None
+    #: regional lymph node finding (node region or how found; the lung, MCC, PPGL and MTC schemes)
+    regional_nodes: URIRef | None = None
     t_category: URIRef | None = None
     n_category: URIRef | None = None
     m_category: URIRef | None = None

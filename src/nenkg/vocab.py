@@ -84,6 +84,7 @@ class NENKG:
     record_necrosis = URIRef('https://w3id.org/nenkg/NENKG_0004035')  # has necrosis finding
     record_positive_nodes = URIRef('https://w3id.org/nenkg/NENKG_0004091')  # number of positive regional lymph nodes
     record_primary_site = URIRef('https://w3id.org/nenkg/NENKG_0004031')  # has primary site
+    record_regional_nodes = URIRef('https://w3id.org/nenkg/NENKG_0005775')  # has regional lymph node finding
     record_sex = URIRef('https://w3id.org/nenkg/NENKG_0004044')  # sex
     record_size_mm = URIRef('https://w3id.org/nenkg/NENKG_0004041')  # size in mm
     record_stage_group = URIRef('https://w3id.org/nenkg/NENKG_0003053')  # has assigned stage group
@@ -92,6 +93,7 @@ class NENKG:
     record_stated_t = URIRef('https://w3id.org/nenkg/NENKG_0004094')  # has stated T category
     record_t = URIRef('https://w3id.org/nenkg/NENKG_0003050')  # has assigned T category
     record_topography_code = URIRef('https://w3id.org/nenkg/NENKG_0004062')  # ICD-O-3 topography code of record
+    regional_node_value = URIRef('https://w3id.org/nenkg/NENKG_0005760')  # regional lymph node finding
     rejected_tumour_record = URIRef('https://w3id.org/nenkg/NENKG_0004013')  # rejected tumour record
     required_value = URIRef('https://w3id.org/nenkg/NENKG_0004027')  # required value
     scheme_applies_to = URIRef('https://w3id.org/nenkg/NENKG_0005493')  # scheme applies to
