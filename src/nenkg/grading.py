@@ -23,6 +23,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from . import namespaces as ns
+from .bounds import bounds_text, number_text, within
 from .contract import Contract
 from .vocab import NENKG
 
@@ -86,21 +87,10 @@ class Criterion:
         """Whether a present value meets the criterion (bounds and required values)."""
         if self.required and value not in self.required:
             return False
-        if self.numeric:
-            v = Decimal(str(value))
-            if self.lower is not None and (v < self.lower or (v == self.lower and not self.lower_incl)):
-                return False
-            if self.upper is not None and (v > self.upper or (v == self.upper and not self.upper_incl)):
-                return False
-        return True
+        return not self.numeric or within(value, self.lower, self.lower_incl, self.upper, self.upper_incl)
 
     def describe(self) -> str:
-        parts = []
-        if self.lower is not None:
-            parts.append(f"{'>=' if self.lower_incl else '>'} {_num(self.lower)}")
-        if self.upper is not None:
-            parts.append(f"{'<=' if self.upper_incl else '<'} {_num(self.upper)}")
-        return " and ".join(parts)
+        return bounds_text(self.lower, self.lower_incl, self.upper, self.upper_incl)
 
 
 @dataclass(frozen=True)
@@ -116,10 +106,6 @@ class GradingScheme:
     @property
     def curie(self) -> str:
         return ns.contract(str(self.iri)) or str(self.iri)
-
-
-def _num(d: Decimal) -> str:
-    return format(d.normalize(), "f") if d == d.to_integral() else str(d)
 
 
 @dataclass
@@ -487,7 +473,7 @@ class Classifier:
             label = self.k.labels.get(value)
             return f"{label} ({curie})" if label else curie
         if isinstance(value, Decimal):
-            return _num(value)
+            return number_text(value)
         return str(value)
 
     def classify(self, rec: Record) -> Outcome:

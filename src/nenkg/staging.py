@@ -32,6 +32,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import namespaces as ns
+from .bounds import bounds_text, within
 from .vocab import NENKG
 
 AXES = ("T", "N", "M")
@@ -60,20 +61,10 @@ class StagingCriterion:
         return ns.contract(str(self.iri)) or str(self.iri)
 
     def bounds_text(self) -> str:
-        parts = []
-        if self.lower is not None:
-            parts.append(f"{'>=' if self.lower_incl else '>'} {_num(self.lower)}")
-        if self.upper is not None:
-            parts.append(f"{'<=' if self.upper_incl else '<'} {_num(self.upper)}")
-        return " and ".join(parts)
+        return bounds_text(self.lower, self.lower_incl, self.upper, self.upper_incl)
 
     def in_bounds(self, value) -> bool:
-        v = Decimal(str(value))
-        if self.lower is not None and (v < self.lower or (v == self.lower and not self.lower_incl)):
-            return False
-        if self.upper is not None and (v > self.upper or (v == self.upper and not self.upper_incl)):
-            return False
-        return True
+        return within(value, self.lower, self.lower_incl, self.upper, self.upper_incl)
 
 
 @dataclass(frozen=True)
@@ -102,10 +93,6 @@ class AxisResult:
     criterion: StagingCriterion | None = None
     stated: bool = False
     why: str = ""
-
-
-def _num(d: Decimal) -> str:
-    return format(d.normalize(), "f") if d == d.to_integral() else str(d)
 
 
 class StagingKnowledge:
