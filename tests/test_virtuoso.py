@@ -54,6 +54,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # does not show.
 JOINED = "* or + paths joined with other patterns: Virtuoso 7.2.5 returns too few rows"
 VIRTUOSO_CANNOT = {
+    "t-category-for-findings": JOINED + " (2 -> 0: site-scope paths inside nested FILTER EXISTS and NOT EXISTS)",
     "who-grade-for-findings": JOINED + " (3 -> 1: the site-scope path inside FILTER NOT EXISTS, once a record graph is loaded)",
     "carcinoid-syndrome-causes": JOINED + " (44 -> 4)",
     "classes-of-grade": JOINED + " (6 -> 5: the site, an OPTIONAL reached through rdf:rest*, is lost)",
