@@ -117,6 +117,7 @@ class FastClassifier:
         self.staging_interval_memo: dict[str, dict] = {}
         #: the stage of a site and staging key (an Outcome holding only the staging results)
         self.stages: dict[tuple, Outcome] = {}
+        self.stage_by_signature: dict[tuple, Outcome] = {}
         names = self.contract.names
         unknown = read - set(names) - {k.column(c.variable) for c in k.criteria if k.column(c.variable) not in names}
         if unknown:
@@ -189,21 +190,30 @@ class FastClassifier:
             fmt = fmt.replace(f"\x00{c}\x00", "{%d}" % i)
         return _Template(outcome, None, reason, placeholders, fmt)
 
-    def _staged(self, t: _Template, skey: tuple, values: dict[str, object]) -> _Template:
-        """The template of a staged record: its template's outcome plus the stage the staging
-        fields give (what the per-record path appends last)."""
-        stage = self.stages.get((t.site, skey))
-        if stage is None:  # staged once per site and staging key, whatever the grading fields
-            stage = Outcome(class_iri=t.outcome.class_iri)
-            view = _StagingView(t.site, values, {c: f"\x00{c}\x00" for c in self.placeholder_columns})
-            self.k.staging.stage(view, stage, self.classifier._quote)
-            self.stages[(t.site, skey)] = stage
+    def _stage(self, t: _Template, skey: tuple, values: dict[str, object]) -> Outcome:
+        """The stage of a site and staging key, computed once whatever the grading fields. Keys
+        that give the same stage (categories, reason with its number placeholders, warnings)
+        share one Outcome, so a template is merged with each distinct stage once, not with each
+        staging key."""
+        stage = Outcome(class_iri=t.outcome.class_iri)
+        view = _StagingView(t.site, values, {c: f"\x00{c}\x00" for c in self.placeholder_columns})
+        self.k.staging.stage(view, stage, self.classifier._quote)
+        signature = (stage.stage_scheme_iri, stage.stage_iris, stage.stage_group_iri, stage.stage_scheme,
+                     stage.t_category, stage.n_category, stage.m_category, stage.stage_group,
+                     tuple(stage.reason), tuple(stage.warnings))
+        stage = self.stage_by_signature.setdefault(signature, stage)
+        self.stages[(t.site, skey)] = stage
+        return stage
+
+    def _staged(self, t: _Template, stage: Outcome) -> _Template:
+        """The template of a staged record: its template's outcome plus its stage (what the
+        per-record path appends last)."""
         o = copy.copy(t.outcome)
         o.reason, o.warnings = [*o.reason, *stage.reason], [*o.warnings, *stage.warnings]
         o.stage_scheme, o.stage_scheme_iri, o.stage_iris = stage.stage_scheme, stage.stage_scheme_iri, stage.stage_iris
         o.t_category, o.n_category, o.m_category = stage.t_category, stage.n_category, stage.m_category
         o.stage_group, o.stage_group_iri = stage.stage_group, stage.stage_group_iri
-        found = t.pairs[skey] = self._fill(o)
+        found = t.pairs[id(stage)] = self._fill(o)  # stages are kept in self.stages: ids stay unique
         return found
 
     # -- chunks --------------------------------------------------------------------------------
@@ -266,6 +276,7 @@ class FastClassifier:
         skeys = (list(zip(*(columns[c] for c in self.staging_key_columns), *staging_intervals, strict=True))
                  if self.staging_key_columns or staging_intervals else [()] * n_rows)
         staging_columns = self.staging_columns
+        stages = self.stages
         ids = columns[id_name]
         topographies = self._topographies(columns)
         templates = self.templates
@@ -302,8 +313,11 @@ class FastClassifier:
                 continue
             if t.pairs is not None:
                 skey = skeys[n]
-                staged = t.pairs.get(skey)
-                t = staged if staged is not None else self._staged(t, skey, {c: memo[c][columns[c][n]] for c in staging_columns})
+                stage = stages.get((t.site, skey))
+                if stage is None:
+                    stage = self._stage(t, skey, {c: memo[c][columns[c][n]] for c in staging_columns})
+                staged = t.pairs.get(id(stage))
+                t = staged if staged is not None else self._staged(t, stage)
             reason = t.fmt.format(*[columns[c][n].strip() for c in t.placeholders]) if t.placeholders else t.reason
             append(Result(line, rid, t.outcome, reason, None, topography, extras, raw))
         return results
