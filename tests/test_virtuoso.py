@@ -64,6 +64,7 @@ VIRTUOSO_CANNOT = {
     "treatments-for-nen": "* or + paths joined with other patterns: Virtuoso 7.2.5 answers other rows (13 -> 20)",
     "treatments-by-entity-and-setting": JOINED + " (the class's ancestors joined with the syndromes it causes)",
     "genetic-tests-for-syndrome": JOINED + " (1 -> 0)",
+    "stage-group-for-categories": "Virtuoso 7.2.5 answers rows that are not there (2 -> 6: the parameter's `*` path inside FILTER EXISTS; as OPTIONALs, 2 -> 9)",
     "tests-for-hormone-excess": "Virtuoso error SQ200 ('No column ... trans_subj': * paths inside UNION branches)",
     "nens-in-organ": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",
     "functioning-gep-tumours": "Virtuoso error SQ156 (internal optimized compiler error, 'unknown table for a column')",

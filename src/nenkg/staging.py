@@ -114,6 +114,8 @@ class StagingKnowledge:
                     self.stated_column[axis] = f.name
         self.schemes = []
         for s in sorted(g.subjects(RDF.type, NENKG.staging_scheme_class)):
+            if g.value(s, NENKG.applied_by_classifier) is not None and not g.value(s, NENKG.applied_by_classifier).toPython():
+                continue  # knowledge for queries only (e.g. the ENETS schemes beside the AJCC 8th edition)
             def val(p, s=s):
                 v = g.value(s, p)
                 return str(v) if v is not None else ""

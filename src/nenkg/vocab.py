@@ -9,6 +9,7 @@ class NENKG:
     __slots__ = ()
 
     allowed_value = URIRef('https://w3id.org/nenkg/NENKG_0004086')  # allowed value
+    applied_by_classifier = URIRef('https://w3id.org/nenkg/NENKG_0006000')  # applied by the record classifier
     arises_in_context_of = URIRef('https://w3id.org/nenkg/NENKG_0003011')  # arises in context of
     assigns = URIRef('https://w3id.org/nenkg/NENKG_0004028')  # assigns
     category_criterion = URIRef('https://w3id.org/nenkg/NENKG_0004002')  # category assignment criterion
