@@ -136,3 +136,87 @@ def test_a_scheme_marked_not_applied_is_skipped_by_classify(release_graph):
     out = classify_fields(k, **{**PANCREAS, "size_mm": "15"})
     assert out.status == "classified"
     assert out.stage_scheme == "" and out.stage_group == "" and out.t_category == ""
+
+
+# --- nenkg classify --staging-scheme: the ENETS scheme applied in place of the AJCC one ---------
+
+CLI_ROWS = [
+    # record_id, primary_site, size_mm, invasion_extent, positive_nodes, distant_metastasis, AJCC, ENETS
+    ("p1", "pancreas", "25", "limited to pancreas", "0", "none", "stage II", "stage IIA"),
+    ("p2", "pancreas", "50", "limited to pancreas", "0", "none", "stage II", "stage IIB"),
+    ("p3", "pancreas", "12", "large vessel", "0", "none", "stage III", "stage IIIA"),
+    ("p4", "pancreas", "12", "limited to pancreas", "3", "none", "stage III", "stage IIIB"),
+    ("p5", "pancreas", "12", "limited to pancreas", "0", "liver only", "stage IV", "stage IV"),
+    ("s1", "stomach", "8", "submucosa", "0", "none", "stage I", "stage I"),  # no ENETS scheme: AJCC either way
+]
+
+
+def _cli_records(tmp_path, n_copies: int = 1):
+    import csv
+
+    path = tmp_path / "pancreas.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["record_id", "primary_site", "differentiation", "ki67_percent", "size_mm", "invasion_extent",
+                    "positive_nodes", "distant_metastasis"])
+        for i in range(n_copies):
+            for rid, site, size, ext, nodes, mets, *_ in CLI_ROWS:
+                w.writerow([rid if n_copies == 1 else f"{rid}-{i}", site, "well", "5", size, ext, nodes, mets])
+    return path
+
+
+def test_classify_applies_a_chosen_scheme_and_keeps_the_default_elsewhere(built, tmp_path):
+    import csv
+    import io
+
+    from cli_util import nenkg
+
+    path = _cli_records(tmp_path)
+    default = nenkg("classify", str(path), cwd=built)
+    chosen = nenkg("classify", str(path), "--staging-scheme", ENETS_PANCREAS, cwd=built)
+    assert default.returncode == 0 and chosen.returncode == 0, (default.stderr, chosen.stderr)
+    d = {r["record_id"]: r for r in csv.DictReader(io.StringIO(default.stdout))}
+    c = {r["record_id"]: r for r in csv.DictReader(io.StringIO(chosen.stdout))}
+    for rid, site, *_, ajcc, enets in CLI_ROWS:
+        assert d[rid]["stage_group"] == ajcc, rid
+        assert c[rid]["stage_group"] == enets, rid
+        if site == "pancreas":
+            assert c[rid]["stage_scheme"] == "ENETS 2006 TNM staging of neuroendocrine tumours of the pancreas"
+            # the same T and N either way (shared criteria); M1 without the AJCC's M1a
+            assert (c[rid]["t_category"], c[rid]["n_category"]) == (d[rid]["t_category"], d[rid]["n_category"])
+        else:
+            assert c[rid]["stage_scheme"] == d[rid]["stage_scheme"]
+    assert (d["p5"]["m_category"], c["p5"]["m_category"]) == ("M1a", "M1")
+
+
+def test_a_chosen_scheme_gives_the_same_bytes_on_every_path(built, tmp_path):
+    from cli_util import nenkg
+
+    path = _cli_records(tmp_path, n_copies=400)  # 2,400 records: several chunks for the workers
+    outs = {}
+    for name, extra in {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"], "per-record": ["--per-record"]}.items():
+        for fmt in ("csv", "jsonl", "ttl"):
+            proc = nenkg("classify", str(path), "--staging-scheme", ENETS_PANCREAS, "--format", fmt, *extra, cwd=built)
+            assert proc.returncode == 0, proc.stderr
+            outs[name, fmt] = proc.stdout
+    for fmt in ("csv", "jsonl", "ttl"):
+        assert outs["jobs1", fmt] == outs["jobs2", fmt] == outs["per-record", fmt], fmt
+    assert sum("stage IIIA" in line for line in outs["jobs1", "csv"].splitlines()) == 400
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--staging-scheme", "NENKG:0000111"], "NENKG:0000111 is not a staging scheme of the release"),
+    (["--staging-scheme", "NOPE:1"], "unknown prefix 'NOPE'"),
+    (["--staging-scheme", ENETS_PANCREAS, "--staging-scheme", AJCC_PANCREAS],
+     "are both schemes of the same site; choose one"),
+])
+def test_a_bad_scheme_choice_is_one_line_and_writes_nothing(built, tmp_path, args, says):
+    from cli_util import nenkg, one_error_line
+
+    path = _cli_records(tmp_path)
+    out = tmp_path / "out.csv"
+    proc = nenkg("classify", str(path), "-o", str(out), *args, cwd=built)
+    assert proc.returncode == 2
+    line = one_error_line(proc)
+    assert line.startswith("nenkg: error: --staging-scheme") and says in line, line
+    assert not out.exists()

@@ -112,18 +112,26 @@ class StagingKnowledge:
             for axis in AXES:
                 if self.axis_class[axis] in f.roots:
                     self.stated_column[axis] = f.name
+        #: every scheme of the graph, and those applied by default: a scheme marked `applied by the
+        #: record classifier` false (an ENETS proposal beside the AJCC 8th edition) is applied only
+        #: when chosen with ``choose`` (``nenkg classify --staging-scheme``)
+        self.all_schemes: dict[URIRef, StagingScheme] = {}
         self.schemes = []
         for s in sorted(g.subjects(RDF.type, NENKG.staging_scheme_class)):
-            if g.value(s, NENKG.applied_by_classifier) is not None and not g.value(s, NENKG.applied_by_classifier).toPython():
-                continue  # knowledge for queries only (e.g. the ENETS schemes beside the AJCC 8th edition)
             def val(p, s=s):
                 v = g.value(s, p)
                 return str(v) if v is not None else ""
-            self.schemes.append(StagingScheme(
+            scheme = StagingScheme(
                 iri=s, label=str(g.value(s, RDFS.label)), sites=frozenset(g.objects(s, NENKG.site_scope)),
                 applies_to=frozenset(g.objects(s, NENKG.scheme_applies_to)), edition=val(NENKG.staging_edition),
                 chapter=val(NENKG.staging_chapter), message=val(NENKG.criterion_message) or None,
-            ))
+            )
+            self.all_schemes[s] = scheme
+            applied = g.value(s, NENKG.applied_by_classifier)
+            if applied is None or applied.toPython():
+                self.schemes.append(scheme)
+        #: schemes chosen in place of the default ones of their sites (``choose``)
+        self.chosen: list[StagingScheme] = []
         self.criteria: list[StagingCriterion] = []
         for c in sorted(g.subjects(RDF.type, NENKG.staging_criterion)):
             self.criteria.append(self._criterion(c))
@@ -188,11 +196,40 @@ class StagingKnowledge:
         return out
 
     # -- choosing ----------------------------------------------------------------------------------
+    def choose(self, iris) -> list[StagingScheme]:
+        """Stage the sites of the given schemes with them instead of the default schemes (an
+        alternative such as the ENETS pancreas scheme). Raises ValueError naming an IRI that is not
+        a staging scheme, or two chosen schemes of the same site."""
+        chosen = []
+        for iri in iris:
+            scheme = self.all_schemes.get(URIRef(str(iri)))
+            if scheme is None:
+                raise ValueError(f"{ns.contract(str(iri)) or iri} is not a staging scheme of the release "
+                                 "(the library query staging-scheme-of-site lists the schemes of a site)")
+            for other in chosen:
+                if other.iri != scheme.iri and other.sites & scheme.sites:
+                    raise ValueError(f"{other.curie} and {scheme.curie} are both schemes of the same site; choose one")
+            if scheme not in chosen:
+                chosen.append(scheme)
+        self.chosen = chosen
+        self._scheme_by_site.clear()
+        self._rules.clear()
+        return chosen
+
     def scheme_for(self, site_closure: frozenset) -> StagingScheme | None:
-        """The scheme of a site: among those whose site scope holds it, the most narrowly scoped."""
+        """The scheme of a site: among those whose site scope holds it, the most narrowly scoped;
+        a chosen scheme (``choose``) whose scope holds the site comes before the default ones."""
         if site_closure in self._scheme_by_site:
             return self._scheme_by_site[site_closure]
         best, depth = None, -1
+        for s in self.chosen:
+            for site in s.sites & site_closure:
+                d = len(self.k.ancestors(site))
+                if d > depth or (d == depth and best is not None and str(s.iri) < str(best.iri)):
+                    best, depth = s, d
+        if best is not None:
+            self._scheme_by_site[site_closure] = best
+            return best
         for s in self.schemes:
             for site in s.sites & site_closure:
                 d = len(self.k.ancestors(site))

@@ -58,6 +58,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="an unknown column or key is an error (default: a warning, and the column is carried through)")
     p.add_argument("--per-record", action="store_true",
                    help="classify one record at a time (the reference path) instead of in batches")
+    p.add_argument("--staging-scheme", action="append", default=[], metavar="CURIE",
+                   help="stage the sites of this TNM scheme with it instead of the default (AJCC 8th edition) "
+                        "scheme, e.g. NENKG:0006011 for the ENETS 2006 pancreas scheme (repeatable; the library "
+                        "query staging-scheme-of-site lists the schemes of a site)")
     p.set_defaults(func=run)
 
 
@@ -292,6 +296,20 @@ def _batched(results: Iterator[Result], size: int = 10_000) -> Iterator[list[Res
         yield batch
 
 
+def _choose_schemes(knowledge, curies: list[str]) -> None:
+    """Apply the staging schemes named by --staging-scheme (CURIEs or IRIs) in place of the default ones."""
+    iris = []
+    for c in curies:
+        try:
+            iris.append(c if c.startswith(("http://", "https://")) else ns.expand(c))
+        except Exception as e:  # an unknown prefix or a malformed CURIE
+            raise NenkgError(f"--staging-scheme {c}: {e}") from None
+    try:
+        knowledge.staging.choose(iris)
+    except ValueError as e:
+        raise NenkgError(f"--staging-scheme: {e}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     ontology = args.ontology or (args.root / "ontology" / "nenkg.owl")
     if not Path(ontology).is_file():
@@ -302,6 +320,8 @@ def run(args: argparse.Namespace) -> int:
     if args.input != "-" and not Path(args.input).is_file():
         raise NenkgError(f"{args.input}: no such file")
     knowledge = load_knowledge(ontology)
+    if args.staging_scheme:
+        _choose_schemes(knowledge, args.staging_scheme)
     progress = sys.stderr.isatty()
     record_set = "stdin" if args.input == "-" else record_set_name(Path(args.input))
 
