@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from array import array
 import gc
 import io
 from itertools import chain
@@ -17,7 +18,7 @@ from rdflib.namespace import XSD
 from .. import namespaces as ns
 from ..atomic import output
 from ..errors import NenkgError
-from ..fastpath import FastClassifier, Result, csv_field, output_header, per_record_results, result_row
+from ..fastpath import FastClassifier, Result, csv_field, joined, output_header, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
 from ..intake import JsonRows, Layout, Reader, open_lines, parse_block
 from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, nt_string, outcome_statements, rdf_chunk, record_iri
@@ -65,14 +66,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+#: CSV and JSON Lines pieces per outcome id; the entries keep their outcomes alive, so ids cannot
+#: be reused. A staged record given as classification and stage apart (Result.stage) has CSV
+#: pieces per classification and per stage, joined per row with the row's own values.
+_PIECES: dict[int, tuple[Outcome, tuple[str, str, str, bool]]] = {}
+_JSON_PIECES: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
+_CLASS_PIECES: dict[int, tuple] = {}
+_STAGE_PIECES: dict[int, tuple] = {}
+_WARNING_CELLS: dict[tuple, str] = {}
+
+
 class Writer:
     """Writes results as CSV, JSON Lines or Turtle, in large buffered pieces."""
 
     def __init__(self, fh: TextIO, fmt: str, layout: Layout, record_set: str):
         self.fh, self.fmt, self.layout, self.record_set = fh, fmt, layout, record_set
         self.buffer: list[str] = []
-        self.pieces: dict[int, tuple[Outcome, tuple[str, str, str]]] = {}
-        self.json_pieces: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
+        # pieces cached per outcome (they do not depend on the layout), shared by the writers of a
+        # process, so that a worker's writer of each block reuses what the earlier blocks built
+        self.pieces, self.json_pieces = _PIECES, _JSON_PIECES
         self.header_written = False
         #: buffered lines written out at once (a worker keeps them all: one per result)
         self.flush_at: float = 20000
@@ -89,7 +101,11 @@ class Writer:
     def write(self, result: Result) -> None:
         if self.fmt == "csv":
             self.buffer.append(self._csv_line(result))
-        elif self.fmt == "jsonl":
+            if len(self.buffer) >= self.flush_at:
+                self.flush()
+            return
+        result = joined(result)
+        if self.fmt == "jsonl":
             self.buffer.append(self._json_line(result))
         else:
             row = {"record_id": result.record_id, "reason": result.reason,
@@ -106,7 +122,11 @@ class Writer:
             return
         out = self.buffer
         pieces_of = self.pieces
+        staged_line = self._staged_csv_line
         for r in results:
+            if r.stage is not None:
+                out.append(staged_line(r, ""))
+                continue
             o = r.outcome
             entry = pieces_of.get(id(o)) if o is not None else None
             if entry is None:
@@ -152,6 +172,8 @@ class Writer:
         outcome (records share few outcomes)."""
         width = len(self.layout.extras)
         extras = "".join("," + csv_field(v or "") for v in (r.extras + [""] * width)[:width]) if width else ""
+        if r.stage is not None:
+            return self._staged_csv_line(r, extras)
         o = r.outcome
         if o is None:
             row = result_row(r)
@@ -173,6 +195,52 @@ class Writer:
             self.pieces[id(o)] = (o, pieces)
         before, middle, after, _ = pieces
         return f"{csv_field(r.record_id)},{before},{csv_field(r.topography)},{middle},{csv_field(r.reason)},{after}{extras}\n"
+
+    def _staged_csv_line(self, r: Result, extras: str) -> str:
+        """The line of a staged record given as classification and stage apart: the line its
+        joined outcome gives, from pieces cached per classification and per stage (entries keep
+        their outcomes alive, so ids cannot be reused)."""
+        o, st = r.outcome, r.stage
+        entry = _CLASS_PIECES.get(id(o))
+        if entry is None:
+            if len(_CLASS_PIECES) > 100_000:
+                _CLASS_PIECES.clear()
+            row = result_row(Result(r.line, "", o, "", None))
+            cols = OUTPUT_COLUMNS
+            entry = _CLASS_PIECES[id(o)] = (o, (
+                ",".join(csv_field(row[c]) for c in cols[1:cols.index("topography_code")]),
+                ",".join(csv_field(row[c]) for c in cols[cols.index("topography_code") + 1:cols.index("stage_scheme")]),
+                csv_field(r.reason) != r.reason,  # the numbers filled in never need quoting
+                tuple(o.warnings),
+            ))
+        before, middle, quote, warnings = entry[1]
+        sentry = _STAGE_PIECES.get(id(st))
+        if sentry is None:
+            if len(_STAGE_PIECES) > 100_000:
+                _STAGE_PIECES.clear()
+            row = result_row(Result(r.line, "", st, "", None))
+            cols = OUTPUT_COLUMNS
+            sentry = _STAGE_PIECES[id(st)] = (st, (
+                ",".join(csv_field(row[c]) for c in cols[cols.index("stage_scheme"):cols.index("reason")]),
+                csv_field(r.stage_reason) != r.stage_reason,
+                tuple(st.warnings),
+            ))
+        cells, squote, swarnings = sentry[1]
+        reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
+        if quote or squote:
+            reason = '"' + reason.replace('"', '""') + '"'
+        if warnings or swarnings:
+            cell = _WARNING_CELLS.get((warnings, swarnings))
+            if cell is None:
+                if len(_WARNING_CELLS) > 100_000:
+                    _WARNING_CELLS.clear()
+                cell = _WARNING_CELLS[(warnings, swarnings)] = csv_field("; ".join(warnings + swarnings))
+        else:
+            cell = ""
+        rid = r.record_id
+        if "," in rid or '"' in rid or "\n" in rid or "\r" in rid:
+            rid = csv_field(rid)
+        return f"{rid},{before},{r.topography},{middle},{cells},{reason},{cell},{extras}\n"
 
     def flush(self) -> None:
         self.fh.write("".join(self.buffer))
@@ -233,6 +301,11 @@ def _block_worker(task: tuple[str, int]) -> tuple:
     writer.flush_at = float("inf")
     writer.write_all(results)
     out = writer.buffer  # one entry per result
+    text = "".join(out)
+    if text.isascii():
+        # one bytes object and the line lengths cross to the main process far faster than a
+        # list of strings, and the main process writes it without joining or encoding
+        out = (text.encode("ascii"), array("L", map(len, out)))
     at_id = layout.columns.index(fast.contract.identifier.name)
     rows, errors = chunk.rows, chunk.errors
     rids = ["\x00" if n in errors else rows[n][at_id].strip() for n in range(len(rows))]
@@ -267,6 +340,7 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
                     warn(f"{reader.name}: line {line}: unknown key {key!r}; carried through to the output unchanged")
             writer = Writer(io.StringIO(), fmt, Layout(names + extras, len(names)), record_set)
             counts = {name: statuses.count(code) for code, name in STATUS_NAME.items()}
+            replaced: dict[int, str] = {}
             for n, rid in enumerate(rids):
                 if rid == "\x00":
                     continue
@@ -278,10 +352,21 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
                 line = lines[n]
                 writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason),
                                          topographies[n], carried[n] if carried is not None else [])])
-                out[n] = "".join(writer.buffer)
+                replaced[n] = "".join(writer.buffer)
                 writer.buffer.clear()
                 counts[STATUS_NAME[statuses[n]]] -= 1
                 counts["rejected"] += 1
+            if isinstance(out, tuple):  # (ASCII bytes, line lengths)
+                data, sizes = out
+                if not replaced:
+                    yield data, counts
+                    continue
+                text, at, out = data.decode("ascii"), 0, []
+                for size in sizes:
+                    out.append(text[at:at + size])
+                    at += size
+            for n, line_text in replaced.items():
+                out[n] = line_text
             yield "".join(out), counts
 
 
@@ -344,7 +429,7 @@ def run(args: argparse.Namespace) -> int:
             results = _batched(per_record_results(reader.chunks(), reader.current_layout, RecordReader(knowledge),
                                                   Classifier(knowledge)))
         else:
-            results = FastClassifier(knowledge).batches(reader.chunks(), reader.current_layout)
+            results = FastClassifier(knowledge, join_stages=fmt == "csv").batches(reader.chunks(), reader.current_layout)
         return _run_sequential(args, fmt, record_set, progress, results, reader.current_layout)
     finally:
         if stream is not sys.stdin.buffer:
@@ -376,7 +461,7 @@ def _run_sequential(args, fmt: str, record_set: str, progress: bool, results: It
 
 def _run_parallel(args, knowledge, reader: Reader, fmt: str, record_set: str, warn, progress: bool) -> int:
     counts = {"classified": 0, "not_nen": 0, "rejected": 0}
-    fast = FastClassifier(knowledge)
+    fast = FastClassifier(knowledge, join_stages=fmt == "csv")
     try:
         with output(args.output, inputs=(args.input,)) as out:
             header_done = False
@@ -385,7 +470,11 @@ def _run_parallel(args, knowledge, reader: Reader, fmt: str, record_set: str, wa
                 if not header_done:
                     Writer(out, fmt, reader.current_layout(), record_set).header()
                     header_done = True
-                out.write(text)
+                if isinstance(text, bytes):
+                    out.flush()
+                    out.buffer.write(text)
+                else:
+                    out.write(text)
                 for key, n in got.items():
                     counts[key] += n
                 if progress and text:
