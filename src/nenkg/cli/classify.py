@@ -10,6 +10,7 @@ from itertools import chain
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -278,6 +279,32 @@ def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str, 
 
 
 _JOB: tuple | None = None  # (FastClassifier, output format, record set, Reader) inherited by forked workers
+_SPOOL: str | None = None  # the folder where workers leave each block's output for the main process
+
+
+class Spooled(str):
+    """The path of a spool file holding a block's output, to be copied into the output whole."""
+
+
+def _copy_spooled(out: TextIO, path: str) -> None:
+    """Append a spool file to the output (in the kernel where it can) and remove it."""
+    out.flush()
+    with open(path, "rb") as src:
+        size = os.fstat(src.fileno()).st_size
+        try:
+            dst, at = out.fileno(), 0
+            while at < size:
+                sent = os.sendfile(dst, src.fileno(), at, size - at)
+                if sent == 0:
+                    break
+                at += sent
+            if at < size:
+                raise OSError("short copy")
+        except (OSError, io.UnsupportedOperation, AttributeError):
+            src.seek(0)
+            out.buffer.write(src.read())
+            out.flush()
+    os.unlink(path)
 
 
 def _block_worker(task: tuple[str, int]) -> tuple:
@@ -302,10 +329,13 @@ def _block_worker(task: tuple[str, int]) -> tuple:
     writer.write_all(results)
     out = writer.buffer  # one entry per result
     text = "".join(out)
-    if text.isascii():
-        # one bytes object and the line lengths cross to the main process far faster than a
-        # list of strings, and the main process writes it without joining or encoding
-        out = (text.encode("ascii"), array("L", map(len, out)))
+    if text.isascii() and _SPOOL is not None:
+        # the block's output goes to a spool file the main process copies into the output
+        # (in the kernel, without passing the text through a pipe), with the line lengths
+        fd, path = tempfile.mkstemp(dir=_SPOOL, suffix=".csv")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("ascii"))
+        out = (path, array("L", map(len, out)))
     at_id = layout.columns.index(fast.contract.identifier.name)
     rows, errors = chunk.rows, chunk.errors
     rids = ["\x00" if n in errors else rows[n][at_id].strip() for n in range(len(rows))]
@@ -326,13 +356,15 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
     output with its rejection, as the per-record path gives it."""
     import multiprocessing
 
-    global _JOB
+    global _JOB, _SPOOL
     _JOB = (fast, fmt, record_set, reader)
+    spool = tempfile.TemporaryDirectory(prefix="nenkg-classify-")
+    _SPOOL = spool.name
     id_name = fast.contract.identifier.name
     names = list(fast.contract.names)
     seen = fast.reader.seen_ids
     warned: set[str] = set()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with spool, multiprocessing.get_context("fork").Pool(jobs) as pool:
         for out, rids, lines, statuses, topographies, carried, extras, unknown in pool.imap(_block_worker, reader.blocks()):
             for key, line in unknown.items():
                 if key not in warned:
@@ -341,6 +373,11 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
             writer = Writer(io.StringIO(), fmt, Layout(names + extras, len(names)), record_set)
             counts = {name: statuses.count(code) for code, name in STATUS_NAME.items()}
             replaced: dict[int, str] = {}
+            distinct = set(rids)
+            if len(distinct) == len(rids) and "" not in distinct and "\x00" not in distinct and seen.keys().isdisjoint(distinct):
+                # the common block: every id new and none repeated (checked by set operations)
+                seen.update(zip(rids, lines))
+                rids = ()
             for n, rid in enumerate(rids):
                 if rid == "\x00":
                     continue
@@ -356,12 +393,14 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
                 writer.buffer.clear()
                 counts[STATUS_NAME[statuses[n]]] -= 1
                 counts["rejected"] += 1
-            if isinstance(out, tuple):  # (ASCII bytes, line lengths)
-                data, sizes = out
+            if isinstance(out, tuple):  # (spool file of ASCII text, line lengths)
+                path, sizes = out
                 if not replaced:
-                    yield data, counts
+                    yield Spooled(path), counts
                     continue
-                text, at, out = data.decode("ascii"), 0, []
+                with open(path, "rb") as fh:
+                    text, at, out = fh.read().decode("ascii"), 0, []
+                os.unlink(path)
                 for size in sizes:
                     out.append(text[at:at + size])
                     at += size
@@ -470,9 +509,8 @@ def _run_parallel(args, knowledge, reader: Reader, fmt: str, record_set: str, wa
                 if not header_done:
                     Writer(out, fmt, reader.current_layout(), record_set).header()
                     header_done = True
-                if isinstance(text, bytes):
-                    out.flush()
-                    out.buffer.write(text)
+                if isinstance(text, Spooled):
+                    _copy_spooled(out, text)
                 else:
                     out.write(text)
                 for key, n in got.items():
