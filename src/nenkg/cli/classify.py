@@ -124,9 +124,24 @@ class Writer:
         out = self.buffer
         pieces_of = self.pieces
         staged_line = self._staged_csv_line
+        class_pieces, stage_pieces = _CLASS_PIECES, _STAGE_PIECES
         for r in results:
-            if r.stage is not None:
-                out.append(staged_line(r, ""))
+            st = r.stage
+            if st is not None:
+                entry, sentry = class_pieces.get(id(r.outcome)), stage_pieces.get(id(st))
+                if entry is None or sentry is None or entry[1][3] or sentry[1][2]:
+                    out.append(staged_line(r, ""))  # first seen, or with warnings
+                    continue
+                # the common staged row: pieces cached, no warning
+                before, middle, quote, _ = entry[1]
+                cells, squote, _ = sentry[1]
+                rid = r.record_id
+                if "," in rid or '"' in rid or "\n" in rid or "\r" in rid:
+                    rid = csv_field(rid)
+                reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
+                if quote or squote:
+                    reason = '"' + reason.replace('"', '""') + '"'
+                out.append(f"{rid},{before},{r.topography},{middle},{cells},{reason},,\n")
                 continue
             o = r.outcome
             entry = pieces_of.get(id(o)) if o is not None else None
