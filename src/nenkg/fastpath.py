@@ -145,7 +145,7 @@ class FastClassifier:
         self.staging_key_columns = [c for c in names if c in k.staging.columns and c not in staging_bounds]
         self.memo: dict[str, dict[str, object]] = {c: {} for c in self.reader.converters}
         self.templates: dict[tuple, _Template] = {}
-        self.interval_memo: dict[str, dict[str, tuple[int, bool] | None]] = {}
+        self.interval_memo: dict[str, dict[str, int | None]] = {}
         self.site_code = site_codes(k)
         self.site_field = self.contract.site_field
         self.topo_field = self.contract.topography_field
@@ -174,7 +174,8 @@ class FastClassifier:
         values = self.memo[column]
         for text in distinct.difference(memo):
             value = values[text]
-            memo[text] = None if value is None or type(value) is _Bad else (bisect.bisect_left(bounds, value), value in bounds)
+            # one int per place (2 * insertion point, plus 1 on a bound): cheap to hash in the keys
+            memo[text] = None if value is None or type(value) is _Bad else 2 * bisect.bisect_left(bounds, value) + (value in bounds)
         return list(map(memo.__getitem__, texts))
 
     # -- per key -------------------------------------------------------------------------------
@@ -304,9 +305,9 @@ class FastClassifier:
             bad_texts = {t for t in distinct[c] if type(m[t]) is _Bad}
             if not bad_texts:
                 continue
-            for n, t in enumerate(columns[c]):
-                if t in bad_texts:
-                    bad_at.setdefault(n, m[t])
+            col = columns[c]
+            for n in [n for n, t in enumerate(col) if t in bad_texts]:  # the few rows, found in one pass
+                bad_at.setdefault(n, m[col[n]])
         intervals = [self._intervals(c, columns[c], distinct[c]) for c in self.numeric]
         keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True)) if self.key_columns else [()] * n_rows
         staging_intervals = [self._intervals(c, columns[c], distinct[c], staging=True) for c in self.staging_numeric]
