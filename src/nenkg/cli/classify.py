@@ -75,6 +75,8 @@ _JSON_PIECES: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
 _CLASS_PIECES: dict[int, tuple] = {}
 _STAGE_PIECES: dict[int, tuple] = {}
 _WARNING_CELLS: dict[tuple, str] = {}
+_JSON_CLASS: dict[int, tuple] = {}
+_JSON_STAGE: dict[int, tuple] = {}
 
 
 class Writer:
@@ -105,10 +107,10 @@ class Writer:
             if len(self.buffer) >= self.flush_at:
                 self.flush()
             return
-        result = joined(result)
         if self.fmt == "jsonl":
             self.buffer.append(self._json_line(result))
         else:
+            result = joined(result)
             row = {"record_id": result.record_id, "reason": result.reason,
                    "error": result.rejection.message if result.rejection is not None else ""}
             self.buffer.append(turtle_block(row, result.outcome, self.record_set, result.line))
@@ -168,6 +170,8 @@ class Writer:
         o = r.outcome
         if o is None:
             return json.dumps(result_row(r), ensure_ascii=False)[:-1] + extras + "}\n"
+        if r.stage is not None:
+            return self._staged_json_line(r, extras)
         entry = self.json_pieces.get(id(o))  # the entry keeps its outcome alive
         if entry is None:
             if len(self.json_pieces) > 100_000:
@@ -182,6 +186,34 @@ class Writer:
         dumps = json.dumps
         return (f"{head}{dumps(r.record_id, ensure_ascii=False)}{middle}{dumps(r.topography)}{before_reason}"
                 f"{dumps(r.reason, ensure_ascii=False)}{after}{extras}}}\n")
+
+    def _staged_json_line(self, r: Result, extras: str) -> str:
+        """The JSON object of a staged record given as classification and stage apart: what
+        json.dumps gives for its joined outcome's row, from key-value pieces cached per
+        classification and per stage."""
+        dumps = json.dumps
+        cols = OUTPUT_COLUMNS
+
+        def pairs(row, first, last):
+            return ", ".join(f"{dumps(c)}: {dumps(row[c], ensure_ascii=False)}" for c in cols[cols.index(first):cols.index(last) + 1])
+
+        o, st = r.outcome, r.stage
+        entry = _JSON_CLASS.get(id(o))  # entries keep their outcomes alive: ids cannot be reused
+        if entry is None:
+            if len(_JSON_CLASS) > 100_000:
+                _JSON_CLASS.clear()
+            row = result_row(Result(r.line, "", o, "", None))
+            entry = _JSON_CLASS[id(o)] = (o, pairs(row, "status", "grade"), pairs(row, "morphology_code", "predisposed_to"))
+        sentry = _JSON_STAGE.get(id(st))
+        if sentry is None:
+            if len(_JSON_STAGE) > 100_000:
+                _JSON_STAGE.clear()
+            sentry = _JSON_STAGE[id(st)] = (st, pairs(result_row(Result(r.line, "", st, "", None)), "stage_scheme", "stage_group"))
+        reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
+        warnings = dumps("; ".join([*o.warnings, *st.warnings]), ensure_ascii=False)
+        return (f'{{"record_id": {dumps(r.record_id, ensure_ascii=False)}, {entry[1]}, "topography_code": '
+                f'{dumps(r.topography)}, {entry[2]}, {sentry[1]}, "reason": {dumps(reason, ensure_ascii=False)}, '
+                f'"warnings": {warnings}, "error": ""{extras}}}\n')
 
     def _csv_line(self, r: Result) -> str:
         """The line csv.writer would write, classified rows assembled from pieces cached per
@@ -483,7 +515,7 @@ def run(args: argparse.Namespace) -> int:
             results = _batched(per_record_results(reader.chunks(), reader.current_layout, RecordReader(knowledge),
                                                   Classifier(knowledge)))
         else:
-            results = FastClassifier(knowledge, join_stages=fmt == "csv").batches(reader.chunks(), reader.current_layout)
+            results = FastClassifier(knowledge, join_stages=fmt in ("csv", "jsonl")).batches(reader.chunks(), reader.current_layout)
         return _run_sequential(args, fmt, record_set, progress, results, reader.current_layout)
     finally:
         if stream is not sys.stdin.buffer:
@@ -515,7 +547,7 @@ def _run_sequential(args, fmt: str, record_set: str, progress: bool, results: It
 
 def _run_parallel(args, knowledge, reader: Reader, fmt: str, record_set: str, warn, progress: bool) -> int:
     counts = {"classified": 0, "not_nen": 0, "rejected": 0}
-    fast = FastClassifier(knowledge, join_stages=fmt == "csv")
+    fast = FastClassifier(knowledge, join_stages=fmt in ("csv", "jsonl"))
     try:
         with output(args.output, inputs=(args.input,)) as out:
             header_done = False
