@@ -113,3 +113,36 @@ def test_a_criterion_on_an_unread_field_enters_the_cache_key(release_graph):
     g.add((c, NENKG.criterion_message, Literal("sex is male")))
     k = Knowledge(g)
     assert "sex" in FastClassifier(k).key_columns
+
+
+def test_parallel_output_through_spool_files_equals_one_process_and_leaves_nothing(built, tmp_path):
+    """With --jobs 2 the workers leave each block's output in a spool folder that the main
+    process copies into the output (a file or standard output) and removes; the bytes equal the
+    one-process run's, staged rows included, with a repeated id deep inside."""
+    import os
+    import subprocess
+
+    from cli_util import NENKG, cli_env
+    from conftest import generate_records
+
+    records = generate_records(tmp_path / "records.csv", 120_000, seed=11)
+    with open(records, "a", encoding="utf-8") as fh:  # a repeated id near the end
+        fh.write(open(records, encoding="utf-8").read().splitlines()[5000] + "\n")
+    spool = tmp_path / "tmp"
+    spool.mkdir()
+    env = {**cli_env(), "TMPDIR": str(spool)}
+
+    def run(*args):
+        proc = subprocess.run([*NENKG, "classify", str(records), *args], cwd=built, capture_output=True, env=env,
+                              timeout=600, check=False)
+        assert proc.returncode == 1, proc.stderr  # the generator writes faulty rows: some are rejected
+        return proc
+
+    one = run("--jobs", "1", "-o", str(tmp_path / "one.csv"))
+    two = run("--jobs", "2", "-o", str(tmp_path / "two.csv"))
+    to_stdout = run("--jobs", "2")
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes() == to_stdout.stdout
+    assert one.stderr == two.stderr
+    assert b"repeats the record_id of line 5001" in to_stdout.stdout
+    assert b",stage " in to_stdout.stdout
+    assert os.listdir(spool) == [], "spool folders left behind"

@@ -41,6 +41,11 @@ class Result:
     extras: list[str] = field(default_factory=list)
     #: the row's texts by column (kept only when asked for, to write the record's own fields)
     raw: dict[str, str] | None = None
+    #: with ``FastClassifier(join_stages=True)`` (the CSV writer): a staged record's stage apart,
+    #: ``outcome`` then holding the classification alone and ``reason`` its part of the reason;
+    #: the record's outcome is the two joined (``joined``), as the per-record path gives it
+    stage: Outcome | None = None
+    stage_reason: str = ""
 
 
 class _Bad:
@@ -58,7 +63,8 @@ class _Template:
     placeholders: tuple[str, ...] = ()
     #: the reason as a format string, one field per placeholder
     fmt: str = ""
-    #: a staged record's site and its outcomes by staging key (None: the record is not staged)
+    #: a staged record's site and its outcomes by stage, or (join_stages) its stage templates by
+    #: staging key (None: the record is not staged)
     site: object = None
     pairs: dict | None = None
 
@@ -94,8 +100,12 @@ def site_codes(knowledge: Knowledge) -> dict:
 
 
 class FastClassifier:
-    def __init__(self, knowledge: Knowledge, reader: RecordReader | None = None):
+    def __init__(self, knowledge: Knowledge, reader: RecordReader | None = None, join_stages: bool = False):
         k = self.k = knowledge
+        #: give a staged record's stage apart (Result.stage) instead of one outcome per pair of a
+        #: classification and a stage; only a writer that joins them per row asks for it
+        self.join_stages = join_stages
+        self.stage_templates: dict[int, _Template] = {}
         self.reader = reader or RecordReader(knowledge)
         self.contract = k.contract
         self.classifier = Classifier(knowledge, stage=False)
@@ -118,6 +128,11 @@ class FastClassifier:
         #: the stage of a site and staging key (an Outcome holding only the staging results)
         self.stages: dict[tuple, Outcome] = {}
         self.stage_by_signature: dict[tuple, Outcome] = {}
+        #: the stage by site and *site* key: the staging key with numbers placed among the bounds of
+        #: the site's own scheme (the global staging bounds mix every scheme's thresholds, so many
+        #: staging keys of one site give the same stage)
+        self.stages_by_site_key: dict[tuple, Outcome] = {}
+        self.site_bounds: dict[object, dict[str, list]] = {}
         names = self.contract.names
         unknown = read - set(names) - {k.column(c.variable) for c in k.criteria if k.column(c.variable) not in names}
         if unknown:
@@ -130,7 +145,7 @@ class FastClassifier:
         self.staging_key_columns = [c for c in names if c in k.staging.columns and c not in staging_bounds]
         self.memo: dict[str, dict[str, object]] = {c: {} for c in self.reader.converters}
         self.templates: dict[tuple, _Template] = {}
-        self.interval_memo: dict[str, dict[str, tuple[int, bool] | None]] = {}
+        self.interval_memo: dict[str, dict[str, int | None]] = {}
         self.site_code = site_codes(k)
         self.site_field = self.contract.site_field
         self.topo_field = self.contract.topography_field
@@ -159,7 +174,8 @@ class FastClassifier:
         values = self.memo[column]
         for text in distinct.difference(memo):
             value = values[text]
-            memo[text] = None if value is None or type(value) is _Bad else (bisect.bisect_left(bounds, value), value in bounds)
+            # one int per place (2 * insertion point, plus 1 on a bound): cheap to hash in the keys
+            memo[text] = None if value is None or type(value) is _Bad else 2 * bisect.bisect_left(bounds, value) + (value in bounds)
         return list(map(memo.__getitem__, texts))
 
     # -- per key -------------------------------------------------------------------------------
@@ -190,11 +206,38 @@ class FastClassifier:
             fmt = fmt.replace(f"\x00{c}\x00", "{%d}" % i)
         return _Template(outcome, None, reason, placeholders, fmt)
 
+    def _bounds_of_site(self, site) -> dict[str, list]:
+        """The numeric bounds the criteria of a site's scheme test, per column."""
+        found = self.site_bounds.get(site)
+        if found is None:
+            staging = self.k.staging
+            closure = self.k.ancestors(site)
+            scheme = staging.scheme_for(closure)
+            found = {}
+            if scheme is not None:
+                for crits in staging.rules(scheme, closure).values():
+                    for c in crits:
+                        if c.column:
+                            found.setdefault(c.column, set()).update(b for b in (c.lower, c.upper) if b is not None)
+            found = self.site_bounds[site] = {col: sorted(b) for col, b in found.items()}
+        return found
+
     def _stage(self, t: _Template, skey: tuple, values: dict[str, object]) -> Outcome:
         """The stage of a site and staging key, computed once whatever the grading fields. Keys
         that give the same stage (categories, reason with its number placeholders, warnings)
         share one Outcome, so a template is merged with each distinct stage once, not with each
-        staging key."""
+        staging key; keys that place every number alike among the bounds of the site's scheme
+        give the same stage without computing it again."""
+        bounds = self._bounds_of_site(t.site)
+        placed = []
+        for c in self.staging_numeric:
+            v, b = values.get(c), bounds.get(c)
+            placed.append(None if v is None else (bisect.bisect_left(b, v), v in b) if b else ())
+        site_key = (t.site, skey[:len(self.staging_key_columns)], tuple(placed))
+        stage = self.stages_by_site_key.get(site_key)
+        if stage is not None:
+            self.stages[(t.site, skey)] = stage
+            return stage
         stage = Outcome(class_iri=t.outcome.class_iri)
         view = _StagingView(t.site, values, {c: f"\x00{c}\x00" for c in self.placeholder_columns})
         self.k.staging.stage(view, stage, self.classifier._quote)
@@ -202,18 +245,13 @@ class FastClassifier:
                      stage.t_category, stage.n_category, stage.m_category, stage.stage_group,
                      tuple(stage.reason), tuple(stage.warnings))
         stage = self.stage_by_signature.setdefault(signature, stage)
-        self.stages[(t.site, skey)] = stage
+        self.stages[(t.site, skey)] = self.stages_by_site_key[site_key] = stage
         return stage
 
     def _staged(self, t: _Template, stage: Outcome) -> _Template:
         """The template of a staged record: its template's outcome plus its stage (what the
         per-record path appends last)."""
-        o = copy.copy(t.outcome)
-        o.reason, o.warnings = [*o.reason, *stage.reason], [*o.warnings, *stage.warnings]
-        o.stage_scheme, o.stage_scheme_iri, o.stage_iris = stage.stage_scheme, stage.stage_scheme_iri, stage.stage_iris
-        o.t_category, o.n_category, o.m_category = stage.t_category, stage.n_category, stage.m_category
-        o.stage_group, o.stage_group_iri = stage.stage_group, stage.stage_group_iri
-        found = t.pairs[id(stage)] = self._fill(o)  # stages are kept in self.stages: ids stay unique
+        found = t.pairs[id(stage)] = self._fill(join_outcomes(t.outcome, stage))  # stages are kept: ids stay unique
         return found
 
     # -- chunks --------------------------------------------------------------------------------
@@ -267,9 +305,9 @@ class FastClassifier:
             bad_texts = {t for t in distinct[c] if type(m[t]) is _Bad}
             if not bad_texts:
                 continue
-            for n, t in enumerate(columns[c]):
-                if t in bad_texts:
-                    bad_at.setdefault(n, m[t])
+            col = columns[c]
+            for n in [n for n, t in enumerate(col) if t in bad_texts]:  # the few rows, found in one pass
+                bad_at.setdefault(n, m[col[n]])
         intervals = [self._intervals(c, columns[c], distinct[c]) for c in self.numeric]
         keys = list(zip(*(columns[c] for c in self.key_columns), *intervals, strict=True)) if self.key_columns else [()] * n_rows
         staging_intervals = [self._intervals(c, columns[c], distinct[c], staging=True) for c in self.staging_numeric]
@@ -277,6 +315,7 @@ class FastClassifier:
                  if self.staging_key_columns or staging_intervals else [()] * n_rows)
         staging_columns = self.staging_columns
         stages = self.stages
+        join, stage_templates = self.join_stages, self.stage_templates
         ids = columns[id_name]
         topographies = self._topographies(columns)
         templates = self.templates
@@ -313,6 +352,21 @@ class FastClassifier:
                 continue
             if t.pairs is not None:
                 skey = skeys[n]
+                if join:
+                    # the template's stages by staging key: (stage, its template)
+                    st = t.pairs.get(skey)
+                    if st is None:
+                        stage = stages.get((t.site, skey))
+                        if stage is None:
+                            stage = self._stage(t, skey, {c: memo[c][columns[c][n]] for c in staging_columns})
+                        st = stage_templates.get(id(stage))
+                        if st is None:
+                            st = stage_templates[id(stage)] = self._fill(stage)  # stages are kept: ids stay unique
+                        t.pairs[skey] = st
+                    reason = t.fmt.format(*[columns[c][n].strip() for c in t.placeholders]) if t.placeholders else t.reason
+                    sreason = st.fmt.format(*[columns[c][n].strip() for c in st.placeholders]) if st.placeholders else st.reason
+                    append(Result(line, rid, t.outcome, reason, None, topography, extras, raw, st.outcome, sreason))
+                    continue
                 stage = stages.get((t.site, skey))
                 if stage is None:
                     stage = self._stage(t, skey, {c: memo[c][columns[c][n]] for c in staging_columns})
@@ -352,6 +406,37 @@ class FastClassifier:
         """The results of each chunk as one list."""
         for chunk in chunks:
             yield self.classify_chunk(chunk, layout_of())
+
+
+def join_outcomes(classification: Outcome, stage: Outcome) -> Outcome:
+    """A staged record's outcome: its classification, then its stage (what the per-record path
+    appends last: the stage's reason and warnings after the classification's)."""
+    o = copy.copy(classification)
+    o.reason, o.warnings = [*o.reason, *stage.reason], [*o.warnings, *stage.warnings]
+    o.stage_scheme, o.stage_scheme_iri, o.stage_iris = stage.stage_scheme, stage.stage_scheme_iri, stage.stage_iris
+    o.t_category, o.n_category, o.m_category = stage.t_category, stage.n_category, stage.m_category
+    o.stage_group, o.stage_group_iri = stage.stage_group, stage.stage_group_iri
+    return o
+
+
+_JOINED: dict[tuple[int, int], tuple[Outcome, Outcome, Outcome]] = {}
+
+
+def joined(result: Result) -> Result:
+    """A result whose stage is apart (``Result.stage``) as one outcome, as the per-record path
+    gives it (the stage's reason and warnings after the classification's); other results as
+    they are."""
+    stage = result.stage
+    if stage is None:
+        return result
+    g = result.outcome
+    hit = _JOINED.get((id(g), id(stage)))  # the entry keeps both alive, so ids cannot be reused
+    if hit is None:
+        if len(_JOINED) > 100_000:
+            _JOINED.clear()
+        hit = _JOINED[(id(g), id(stage))] = (g, stage, join_outcomes(g, stage))
+    reason = "; ".join(r for r in (result.reason, result.stage_reason) if r)
+    return Result(result.line, result.record_id, hit[2], reason, None, result.topography, result.extras, result.raw)
 
 
 def csv_field(text: str) -> str:

@@ -820,6 +820,15 @@ def read_graph(path: str) -> Graph:
         g.parse(path)
         return g
     g = Graph()
+    terms: dict = {}  # each distinct term converted once (IRIs repeat across many triples)
+
+    def term(t):
+        found = terms.get(t)
+        if found is None:
+            found = terms[t] = to_rdflib(t)
+        return found
+
+    add = g.store.add
     for q in ox.parse(path=path, format=fmt):
-        g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        add((term(q.subject), term(q.predicate), term(q.object)), g)
     return g

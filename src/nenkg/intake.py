@@ -24,6 +24,7 @@ import codecs
 import csv
 import itertools
 import json
+import operator
 import sys
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable, Iterator
@@ -353,17 +354,29 @@ def parse_block(text: str, first: int, layout: Layout, name: str) -> Chunk:
     fields is kept with the reason."""
     reader = csv.reader(text.splitlines(keepends=True), strict=True)
     rows: list[list[str]] = []
-    ends: list[int] = []
+    ends: list[int] | range = []
     try:
-        for row in reader:  # the hot loop: one row, the line it ends on
-            rows.append(row)
-            ends.append(reader.line_num)
+        if '"' not in text:
+            # no quoted field, so no row spans lines: row n ends on line n (read in one C call)
+            rows = list(reader)
+            ends = range(1, len(rows) + 1)
+        else:
+            for row in reader:  # one row, the line it ends on
+                rows.append(row)
+                ends.append(reader.line_num)
     except csv.Error as exc:
         raise InputError(f"{name}: line {first + reader.line_num - 1}: malformed CSV ({exc})") from None
     width_in = len(layout.order)
     width = len(layout.columns)
     order = layout.order
     identity = order == list(range(width))
+    # a row of the right width is put in layout order by one C-level call: the input field of
+    # each layout column, or the blank appended after the row for a column the input lacks
+    source = [width_in] * width
+    for j, i in enumerate(order):
+        source[i] = j
+    arrange = operator.itemgetter(*source) if width > 1 else (lambda row: (row[source[0]],))
+    pad = [""]
     keep_rows: list[list[str]] = []
     keep_lines: list[int] = []
     errors: dict[int, str] = {}
@@ -372,13 +385,14 @@ def parse_block(text: str, first: int, layout: Layout, name: str) -> Chunk:
         line, start = start, first + end
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # a blank line is not a record
-        if len(row) != width_in or not identity:
-            if len(row) != width_in:
-                errors[len(keep_rows)] = f"has {len(row)} fields, the header has {width_in}"
+        if len(row) != width_in:
+            errors[len(keep_rows)] = f"has {len(row)} fields, the header has {width_in}"
             full = [""] * width
             for i, v in zip(order, row):
                 full[i] = v
             row = full
+        elif not identity:
+            row = list(arrange(row + pad))
         keep_rows.append(row)
         keep_lines.append(line)
     return Chunk(keep_rows, keep_lines, errors)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from array import array
 import gc
 import io
 from itertools import chain
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -17,7 +19,7 @@ from rdflib.namespace import XSD
 from .. import namespaces as ns
 from ..atomic import output
 from ..errors import NenkgError
-from ..fastpath import FastClassifier, Result, csv_field, output_header, per_record_results, result_row
+from ..fastpath import FastClassifier, Result, csv_field, joined, output_header, per_record_results, result_row
 from ..grading import Classifier, Outcome, load_knowledge
 from ..intake import JsonRows, Layout, Reader, open_lines, parse_block
 from ..records import OUTPUT_COLUMNS, RecordReader, Rejection, nt_string, outcome_statements, rdf_chunk, record_iri
@@ -65,14 +67,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+#: CSV and JSON Lines pieces per outcome id; the entries keep their outcomes alive, so ids cannot
+#: be reused. A staged record given as classification and stage apart (Result.stage) has CSV
+#: pieces per classification and per stage, joined per row with the row's own values.
+_PIECES: dict[int, tuple[Outcome, tuple[str, str, str, bool]]] = {}
+_JSON_PIECES: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
+_CLASS_PIECES: dict[int, tuple] = {}
+_STAGE_PIECES: dict[int, tuple] = {}
+_WARNING_CELLS: dict[tuple, str] = {}
+_JSON_CLASS: dict[int, tuple] = {}
+_JSON_STAGE: dict[int, tuple] = {}
+
+
 class Writer:
     """Writes results as CSV, JSON Lines or Turtle, in large buffered pieces."""
 
     def __init__(self, fh: TextIO, fmt: str, layout: Layout, record_set: str):
         self.fh, self.fmt, self.layout, self.record_set = fh, fmt, layout, record_set
         self.buffer: list[str] = []
-        self.pieces: dict[int, tuple[Outcome, tuple[str, str, str]]] = {}
-        self.json_pieces: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
+        # pieces cached per outcome (they do not depend on the layout), shared by the writers of a
+        # process, so that a worker's writer of each block reuses what the earlier blocks built
+        self.pieces, self.json_pieces = _PIECES, _JSON_PIECES
         self.header_written = False
         #: buffered lines written out at once (a worker keeps them all: one per result)
         self.flush_at: float = 20000
@@ -89,9 +104,13 @@ class Writer:
     def write(self, result: Result) -> None:
         if self.fmt == "csv":
             self.buffer.append(self._csv_line(result))
-        elif self.fmt == "jsonl":
+            if len(self.buffer) >= self.flush_at:
+                self.flush()
+            return
+        if self.fmt == "jsonl":
             self.buffer.append(self._json_line(result))
         else:
+            result = joined(result)
             row = {"record_id": result.record_id, "reason": result.reason,
                    "error": result.rejection.message if result.rejection is not None else ""}
             self.buffer.append(turtle_block(row, result.outcome, self.record_set, result.line))
@@ -106,7 +125,26 @@ class Writer:
             return
         out = self.buffer
         pieces_of = self.pieces
+        staged_line = self._staged_csv_line
+        class_pieces, stage_pieces = _CLASS_PIECES, _STAGE_PIECES
         for r in results:
+            st = r.stage
+            if st is not None:
+                entry, sentry = class_pieces.get(id(r.outcome)), stage_pieces.get(id(st))
+                if entry is None or sentry is None or entry[1][3] or sentry[1][2]:
+                    out.append(staged_line(r, ""))  # first seen, or with warnings
+                    continue
+                # the common staged row: pieces cached, no warning
+                before, middle, quote, _ = entry[1]
+                cells, squote, _ = sentry[1]
+                rid = r.record_id
+                if "," in rid or '"' in rid or "\n" in rid or "\r" in rid:
+                    rid = csv_field(rid)
+                reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
+                if quote or squote:
+                    reason = '"' + reason.replace('"', '""') + '"'
+                out.append(f"{rid},{before},{r.topography},{middle},{cells},{reason},,\n")
+                continue
             o = r.outcome
             entry = pieces_of.get(id(o)) if o is not None else None
             if entry is None:
@@ -132,6 +170,8 @@ class Writer:
         o = r.outcome
         if o is None:
             return json.dumps(result_row(r), ensure_ascii=False)[:-1] + extras + "}\n"
+        if r.stage is not None:
+            return self._staged_json_line(r, extras)
         entry = self.json_pieces.get(id(o))  # the entry keeps its outcome alive
         if entry is None:
             if len(self.json_pieces) > 100_000:
@@ -147,11 +187,41 @@ class Writer:
         return (f"{head}{dumps(r.record_id, ensure_ascii=False)}{middle}{dumps(r.topography)}{before_reason}"
                 f"{dumps(r.reason, ensure_ascii=False)}{after}{extras}}}\n")
 
+    def _staged_json_line(self, r: Result, extras: str) -> str:
+        """The JSON object of a staged record given as classification and stage apart: what
+        json.dumps gives for its joined outcome's row, from key-value pieces cached per
+        classification and per stage."""
+        dumps = json.dumps
+        cols = OUTPUT_COLUMNS
+
+        def pairs(row, first, last):
+            return ", ".join(f"{dumps(c)}: {dumps(row[c], ensure_ascii=False)}" for c in cols[cols.index(first):cols.index(last) + 1])
+
+        o, st = r.outcome, r.stage
+        entry = _JSON_CLASS.get(id(o))  # entries keep their outcomes alive: ids cannot be reused
+        if entry is None:
+            if len(_JSON_CLASS) > 100_000:
+                _JSON_CLASS.clear()
+            row = result_row(Result(r.line, "", o, "", None))
+            entry = _JSON_CLASS[id(o)] = (o, pairs(row, "status", "grade"), pairs(row, "morphology_code", "predisposed_to"))
+        sentry = _JSON_STAGE.get(id(st))
+        if sentry is None:
+            if len(_JSON_STAGE) > 100_000:
+                _JSON_STAGE.clear()
+            sentry = _JSON_STAGE[id(st)] = (st, pairs(result_row(Result(r.line, "", st, "", None)), "stage_scheme", "stage_group"))
+        reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
+        warnings = dumps("; ".join([*o.warnings, *st.warnings]), ensure_ascii=False)
+        return (f'{{"record_id": {dumps(r.record_id, ensure_ascii=False)}, {entry[1]}, "topography_code": '
+                f'{dumps(r.topography)}, {entry[2]}, {sentry[1]}, "reason": {dumps(reason, ensure_ascii=False)}, '
+                f'"warnings": {warnings}, "error": ""{extras}}}\n')
+
     def _csv_line(self, r: Result) -> str:
         """The line csv.writer would write, classified rows assembled from pieces cached per
         outcome (records share few outcomes)."""
         width = len(self.layout.extras)
         extras = "".join("," + csv_field(v or "") for v in (r.extras + [""] * width)[:width]) if width else ""
+        if r.stage is not None:
+            return self._staged_csv_line(r, extras)
         o = r.outcome
         if o is None:
             row = result_row(r)
@@ -173,6 +243,52 @@ class Writer:
             self.pieces[id(o)] = (o, pieces)
         before, middle, after, _ = pieces
         return f"{csv_field(r.record_id)},{before},{csv_field(r.topography)},{middle},{csv_field(r.reason)},{after}{extras}\n"
+
+    def _staged_csv_line(self, r: Result, extras: str) -> str:
+        """The line of a staged record given as classification and stage apart: the line its
+        joined outcome gives, from pieces cached per classification and per stage (entries keep
+        their outcomes alive, so ids cannot be reused)."""
+        o, st = r.outcome, r.stage
+        entry = _CLASS_PIECES.get(id(o))
+        if entry is None:
+            if len(_CLASS_PIECES) > 100_000:
+                _CLASS_PIECES.clear()
+            row = result_row(Result(r.line, "", o, "", None))
+            cols = OUTPUT_COLUMNS
+            entry = _CLASS_PIECES[id(o)] = (o, (
+                ",".join(csv_field(row[c]) for c in cols[1:cols.index("topography_code")]),
+                ",".join(csv_field(row[c]) for c in cols[cols.index("topography_code") + 1:cols.index("stage_scheme")]),
+                csv_field(r.reason) != r.reason,  # the numbers filled in never need quoting
+                tuple(o.warnings),
+            ))
+        before, middle, quote, warnings = entry[1]
+        sentry = _STAGE_PIECES.get(id(st))
+        if sentry is None:
+            if len(_STAGE_PIECES) > 100_000:
+                _STAGE_PIECES.clear()
+            row = result_row(Result(r.line, "", st, "", None))
+            cols = OUTPUT_COLUMNS
+            sentry = _STAGE_PIECES[id(st)] = (st, (
+                ",".join(csv_field(row[c]) for c in cols[cols.index("stage_scheme"):cols.index("reason")]),
+                csv_field(r.stage_reason) != r.stage_reason,
+                tuple(st.warnings),
+            ))
+        cells, squote, swarnings = sentry[1]
+        reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
+        if quote or squote:
+            reason = '"' + reason.replace('"', '""') + '"'
+        if warnings or swarnings:
+            cell = _WARNING_CELLS.get((warnings, swarnings))
+            if cell is None:
+                if len(_WARNING_CELLS) > 100_000:
+                    _WARNING_CELLS.clear()
+                cell = _WARNING_CELLS[(warnings, swarnings)] = csv_field("; ".join(warnings + swarnings))
+        else:
+            cell = ""
+        rid = r.record_id
+        if "," in rid or '"' in rid or "\n" in rid or "\r" in rid:
+            rid = csv_field(rid)
+        return f"{rid},{before},{r.topography},{middle},{cells},{reason},{cell},{extras}\n"
 
     def flush(self) -> None:
         self.fh.write("".join(self.buffer))
@@ -210,6 +326,32 @@ def turtle_block(row: dict[str, str], outcome: Outcome | None, record_set: str, 
 
 
 _JOB: tuple | None = None  # (FastClassifier, output format, record set, Reader) inherited by forked workers
+_SPOOL: str | None = None  # the folder where workers leave each block's output for the main process
+
+
+class Spooled(str):
+    """The path of a spool file holding a block's output, to be copied into the output whole."""
+
+
+def _copy_spooled(out: TextIO, path: str) -> None:
+    """Append a spool file to the output (in the kernel where it can) and remove it."""
+    out.flush()
+    with open(path, "rb") as src:
+        size = os.fstat(src.fileno()).st_size
+        try:
+            dst, at = out.fileno(), 0
+            while at < size:
+                sent = os.sendfile(dst, src.fileno(), at, size - at)
+                if sent == 0:
+                    break
+                at += sent
+            if at < size:
+                raise OSError("short copy")
+        except (OSError, io.UnsupportedOperation, AttributeError):
+            src.seek(0)
+            out.buffer.write(src.read())
+            out.flush()
+    os.unlink(path)
 
 
 def _block_worker(task: tuple[str, int]) -> tuple:
@@ -233,6 +375,14 @@ def _block_worker(task: tuple[str, int]) -> tuple:
     writer.flush_at = float("inf")
     writer.write_all(results)
     out = writer.buffer  # one entry per result
+    text = "".join(out)
+    if text.isascii() and _SPOOL is not None:
+        # the block's output goes to a spool file the main process copies into the output
+        # (in the kernel, without passing the text through a pipe), with the line lengths
+        fd, path = tempfile.mkstemp(dir=_SPOOL, suffix=".csv")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("ascii"))
+        out = (path, array("L", map(len, out)))
     at_id = layout.columns.index(fast.contract.identifier.name)
     rows, errors = chunk.rows, chunk.errors
     rids = ["\x00" if n in errors else rows[n][at_id].strip() for n in range(len(rows))]
@@ -253,13 +403,15 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
     output with its rejection, as the per-record path gives it."""
     import multiprocessing
 
-    global _JOB
+    global _JOB, _SPOOL
     _JOB = (fast, fmt, record_set, reader)
+    spool = tempfile.TemporaryDirectory(prefix="nenkg-classify-")
+    _SPOOL = spool.name
     id_name = fast.contract.identifier.name
     names = list(fast.contract.names)
     seen = fast.reader.seen_ids
     warned: set[str] = set()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with spool, multiprocessing.get_context("fork").Pool(jobs) as pool:
         for out, rids, lines, statuses, topographies, carried, extras, unknown in pool.imap(_block_worker, reader.blocks()):
             for key, line in unknown.items():
                 if key not in warned:
@@ -267,6 +419,12 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
                     warn(f"{reader.name}: line {line}: unknown key {key!r}; carried through to the output unchanged")
             writer = Writer(io.StringIO(), fmt, Layout(names + extras, len(names)), record_set)
             counts = {name: statuses.count(code) for code, name in STATUS_NAME.items()}
+            replaced: dict[int, str] = {}
+            distinct = set(rids)
+            if len(distinct) == len(rids) and "" not in distinct and "\x00" not in distinct and seen.keys().isdisjoint(distinct):
+                # the common block: every id new and none repeated (checked by set operations)
+                seen.update(zip(rids, lines))
+                rids = ()
             for n, rid in enumerate(rids):
                 if rid == "\x00":
                     continue
@@ -278,10 +436,23 @@ def _parallel(fast: FastClassifier, reader: Reader, fmt: str, record_set: str, j
                 line = lines[n]
                 writer.write_all([Result(line, rid or f"line-{line}", None, "", Rejection(line, rid, id_name, reason),
                                          topographies[n], carried[n] if carried is not None else [])])
-                out[n] = "".join(writer.buffer)
+                replaced[n] = "".join(writer.buffer)
                 writer.buffer.clear()
                 counts[STATUS_NAME[statuses[n]]] -= 1
                 counts["rejected"] += 1
+            if isinstance(out, tuple):  # (spool file of ASCII text, line lengths)
+                path, sizes = out
+                if not replaced:
+                    yield Spooled(path), counts
+                    continue
+                with open(path, "rb") as fh:
+                    text, at, out = fh.read().decode("ascii"), 0, []
+                os.unlink(path)
+                for size in sizes:
+                    out.append(text[at:at + size])
+                    at += size
+            for n, line_text in replaced.items():
+                out[n] = line_text
             yield "".join(out), counts
 
 
@@ -344,7 +515,7 @@ def run(args: argparse.Namespace) -> int:
             results = _batched(per_record_results(reader.chunks(), reader.current_layout, RecordReader(knowledge),
                                                   Classifier(knowledge)))
         else:
-            results = FastClassifier(knowledge).batches(reader.chunks(), reader.current_layout)
+            results = FastClassifier(knowledge, join_stages=fmt in ("csv", "jsonl")).batches(reader.chunks(), reader.current_layout)
         return _run_sequential(args, fmt, record_set, progress, results, reader.current_layout)
     finally:
         if stream is not sys.stdin.buffer:
@@ -376,7 +547,7 @@ def _run_sequential(args, fmt: str, record_set: str, progress: bool, results: It
 
 def _run_parallel(args, knowledge, reader: Reader, fmt: str, record_set: str, warn, progress: bool) -> int:
     counts = {"classified": 0, "not_nen": 0, "rejected": 0}
-    fast = FastClassifier(knowledge)
+    fast = FastClassifier(knowledge, join_stages=fmt in ("csv", "jsonl"))
     try:
         with output(args.output, inputs=(args.input,)) as out:
             header_done = False
@@ -385,7 +556,10 @@ def _run_parallel(args, knowledge, reader: Reader, fmt: str, record_set: str, wa
                 if not header_done:
                     Writer(out, fmt, reader.current_layout(), record_set).header()
                     header_done = True
-                out.write(text)
+                if isinstance(text, Spooled):
+                    _copy_spooled(out, text)
+                else:
+                    out.write(text)
                 for key, n in got.items():
                     counts[key] += n
                 if progress and text:
