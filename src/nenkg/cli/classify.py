@@ -79,6 +79,17 @@ _JSON_CLASS: dict[int, tuple] = {}
 _JSON_STAGE: dict[int, tuple] = {}
 
 
+def _cached(cache: dict, outcome: Outcome, make):
+    """The pieces of an outcome, made once: the entry keeps the outcome alive, so its id cannot
+    be reused while cached (a cache past 100,000 entries starts again)."""
+    entry = cache.get(id(outcome))
+    if entry is None:
+        if len(cache) > 100_000:
+            cache.clear()
+        entry = cache[id(outcome)] = (outcome, make())
+    return entry[1]
+
+
 class Writer:
     """Writes results as CSV, JSON Lines or Turtle, in large buffered pieces."""
 
@@ -197,22 +208,17 @@ class Writer:
         def pairs(row, first, last):
             return ", ".join(f"{dumps(c)}: {dumps(row[c], ensure_ascii=False)}" for c in cols[cols.index(first):cols.index(last) + 1])
 
-        o, st = r.outcome, r.stage
-        entry = _JSON_CLASS.get(id(o))  # entries keep their outcomes alive: ids cannot be reused
-        if entry is None:
-            if len(_JSON_CLASS) > 100_000:
-                _JSON_CLASS.clear()
+        def class_pieces():
             row = result_row(Result(r.line, "", o, "", None))
-            entry = _JSON_CLASS[id(o)] = (o, pairs(row, "status", "grade"), pairs(row, "morphology_code", "predisposed_to"))
-        sentry = _JSON_STAGE.get(id(st))
-        if sentry is None:
-            if len(_JSON_STAGE) > 100_000:
-                _JSON_STAGE.clear()
-            sentry = _JSON_STAGE[id(st)] = (st, pairs(result_row(Result(r.line, "", st, "", None)), "stage_scheme", "stage_group"))
+            return pairs(row, "status", "grade"), pairs(row, "morphology_code", "predisposed_to")
+
+        o, st = r.outcome, r.stage
+        head = _cached(_JSON_CLASS, o, class_pieces)
+        stage = _cached(_JSON_STAGE, st, lambda: pairs(result_row(Result(r.line, "", st, "", None)), "stage_scheme", "stage_group"))
         reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
         warnings = dumps("; ".join([*o.warnings, *st.warnings]), ensure_ascii=False)
-        return (f'{{"record_id": {dumps(r.record_id, ensure_ascii=False)}, {entry[1]}, "topography_code": '
-                f'{dumps(r.topography)}, {entry[2]}, {sentry[1]}, "reason": {dumps(reason, ensure_ascii=False)}, '
+        return (f'{{"record_id": {dumps(r.record_id, ensure_ascii=False)}, {head[0]}, "topography_code": '
+                f'{dumps(r.topography)}, {head[1]}, {stage}, "reason": {dumps(reason, ensure_ascii=False)}, '
                 f'"warnings": {warnings}, "error": ""{extras}}}\n')
 
     def _csv_line(self, r: Result) -> str:
@@ -249,31 +255,22 @@ class Writer:
         joined outcome gives, from pieces cached per classification and per stage (entries keep
         their outcomes alive, so ids cannot be reused)."""
         o, st = r.outcome, r.stage
-        entry = _CLASS_PIECES.get(id(o))
-        if entry is None:
-            if len(_CLASS_PIECES) > 100_000:
-                _CLASS_PIECES.clear()
+        cols = OUTPUT_COLUMNS
+
+        def class_pieces():
             row = result_row(Result(r.line, "", o, "", None))
-            cols = OUTPUT_COLUMNS
-            entry = _CLASS_PIECES[id(o)] = (o, (
-                ",".join(csv_field(row[c]) for c in cols[1:cols.index("topography_code")]),
-                ",".join(csv_field(row[c]) for c in cols[cols.index("topography_code") + 1:cols.index("stage_scheme")]),
-                csv_field(r.reason) != r.reason,  # the numbers filled in never need quoting
-                tuple(o.warnings),
-            ))
-        before, middle, quote, warnings = entry[1]
-        sentry = _STAGE_PIECES.get(id(st))
-        if sentry is None:
-            if len(_STAGE_PIECES) > 100_000:
-                _STAGE_PIECES.clear()
+            return (",".join(csv_field(row[c]) for c in cols[1:cols.index("topography_code")]),
+                    ",".join(csv_field(row[c]) for c in cols[cols.index("topography_code") + 1:cols.index("stage_scheme")]),
+                    csv_field(r.reason) != r.reason,  # the numbers filled in never need quoting
+                    tuple(o.warnings))
+
+        def stage_pieces():
             row = result_row(Result(r.line, "", st, "", None))
-            cols = OUTPUT_COLUMNS
-            sentry = _STAGE_PIECES[id(st)] = (st, (
-                ",".join(csv_field(row[c]) for c in cols[cols.index("stage_scheme"):cols.index("reason")]),
-                csv_field(r.stage_reason) != r.stage_reason,
-                tuple(st.warnings),
-            ))
-        cells, squote, swarnings = sentry[1]
+            return (",".join(csv_field(row[c]) for c in cols[cols.index("stage_scheme"):cols.index("reason")]),
+                    csv_field(r.stage_reason) != r.stage_reason, tuple(st.warnings))
+
+        before, middle, quote, warnings = _cached(_CLASS_PIECES, o, class_pieces)
+        cells, squote, swarnings = _cached(_STAGE_PIECES, st, stage_pieces)
         reason = f"{r.reason}; {r.stage_reason}" if r.stage_reason else r.reason
         if quote or squote:
             reason = '"' + reason.replace('"', '""') + '"'
