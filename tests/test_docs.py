@@ -14,6 +14,7 @@ picture renders with its node labels and follows a link offline; skipped without
 
 from __future__ import annotations
 
+import html
 import html.parser
 import re
 from pathlib import Path
@@ -180,6 +181,30 @@ def test_pancreatic_net_page(site):
     # a lung NET gets the thoracic scheme, not the digestive one
     lung = (site / "terms" / page_name(N + "0000301")).read_text(encoding="utf-8")
     assert "GEP NET" not in lung
+
+
+def test_staging_on_class_and_scheme_pages(site):
+    def section(name, sid):
+        text = (site / "terms" / name).read_text(encoding="utf-8")
+        return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text.split(f'id="{sid}"')[1].split("</section>")[0])))
+
+    # a pancreatic NET (and a class below it) is staged by the AJCC scheme that classify applies,
+    # with the ENETS scheme as the alternative and the option that applies it
+    for name in ("NENKG_0000111.html", "NENKG_0000130.html"):
+        rows = section(name, "staging")
+        assert rows.index("AJCC 8th edition staging of neuroendocrine tumours of the pancreas") < rows.index("ENETS 2006")
+        assert "applied by nenkg classify" in rows and "--staging-scheme NENKG:0006011" in rows
+    # a neuroendocrine carcinoma is not staged by the NET chapters; an ileal NET has one scheme
+    assert 'id="staging"' not in (site / "terms" / "NENKG_0000003.html").read_text(encoding="utf-8")
+    ileal = section(page_name(N + "0000173"), "staging")
+    assert "jejunum and ileum" in ileal and "ENETS" not in ileal
+    # a scheme page lists its criteria by axis, stage groups with their T, N and M in that order
+    enets = section("NENKG_0006011.html", "staging-criteria")
+    assert "T T1 size_mm < 20" in enets and "T T2 size_mm >= 20 and <= 40" in enets
+    assert "stage group stage IIIA T4; N0; M0 ENETS pancreatic NET stage IIIA" in enets
+    assert "M1a" not in enets  # ENETS has M0/M1 only
+    ajcc = section("NENKG_0005505.html", "staging-criteria")
+    assert "M M1a distant metastasis to the liver only" in ajcc and "stage IIIA" not in ajcc
 
 
 def test_insulinoma_words_name_its_hormone_and_syndrome(site):

@@ -108,6 +108,20 @@ class Threshold:
 
 
 @dataclass
+class StagingRow:
+    """A staging scheme that applies to a class (on a class page), or one criterion of a scheme
+    (on a scheme page)."""
+
+    scheme: Link
+    edition: str = ""
+    applied: bool = True
+    axis: str = ""
+    category: Link | None = None
+    condition: str = ""
+    criterion: Link | None = None
+
+
+@dataclass
 class Entry:
     """One term of the site: its page and what it adds to a plain term page."""
 
@@ -118,6 +132,8 @@ class Entry:
     links: list[tuple[str, list[Link]]] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
     applies_to: list[Link] = field(default_factory=list)
+    #: on a class page: the TNM schemes that stage it; on a scheme page: its criteria
+    staging: list[StagingRow] = field(default_factory=list)
     svg: str | None = None
 
 
@@ -319,6 +335,48 @@ class Thresholds:
         return out
 
 
+# --- TNM staging -------------------------------------------------------------------------------------
+
+AXIS_NAMES = {"T": "T", "N": "N", "M": "M", "stage": "stage group"}
+
+
+def staging_of_class(thresholds: Thresholds, iri: str) -> list[StagingRow]:
+    """The TNM schemes that stage a class: those scoped to one of its sites that apply to it (or
+    to a class above it), the one ``nenkg classify`` applies first, then alternatives (ENETS)."""
+    k, ix = thresholds.k, thresholds.ix
+    cls = thresholds.URIRef(iri)
+    sites, _ = thresholds.facts(cls)
+    closure = set().union(*(k.ancestors(s) for s in sites)) if sites else set()
+    above = k.ancestors(cls) | {cls}
+    applied = {s.iri for s in k.staging.schemes}
+    rows = [StagingRow(scheme=ix.link(str(s.iri)), edition=s.edition, applied=s.iri in applied)
+            for s in k.staging.all_schemes.values()
+            if s.sites & closure and (not s.applies_to or s.applies_to & above)]
+    return sorted(rows, key=lambda r: (not r.applied, r.edition, r.scheme.iri))
+
+
+def staging_of_scheme(thresholds: Thresholds, iri: str) -> list[StagingRow]:
+    """The criteria of a TNM scheme, by axis (T, N, M, stage group) and category rank: what each
+    requires, in words (a size bound, values of a record field, or categories)."""
+    k, ix = thresholds.k, thresholds.ix
+    scheme = k.staging.all_schemes.get(thresholds.URIRef(iri))
+    if scheme is None:
+        return []
+    order = {axis: n for n, axis in enumerate(AXIS_NAMES)}
+    rows = []
+    for c in sorted((c for c in k.staging.criteria if scheme.iri in c.schemes),
+                    key=lambda c: (order[c.axis], k.staging.rank.get(c.assigns, 0), str(c.iri))):
+        parts = [f"{c.column} {c.bounds_text()}"] if c.column else []
+        tnm = {"T": 0, "N": 1, "M": 2}  # a stage group's categories in the order T, N, M
+        parts += [" or ".join(sorted(ix.label(str(v)) for v in values))
+                  for _, values in sorted(c.required, key=lambda kv: (tnm.get(kv[0], 3), kv[0]))]
+        if c.sites:
+            parts.append("at " + " or ".join(sorted(ix.label(str(v)) for v in c.sites)))
+        rows.append(StagingRow(scheme=ix.link(iri), axis=AXIS_NAMES[c.axis], category=ix.link(str(c.assigns)),
+                               condition="; ".join(parts) or "any", criterion=ix.link(str(c.iri))))
+    return rows
+
+
 # --- shapes, QC checks, query catalogue ------------------------------------------------------------
 
 def _shapes(root: Path, index: DocsIndex) -> list[dict]:
@@ -469,6 +527,7 @@ def build_site(root: Path, out: Path) -> BuildResult:
     for e in classes:
         e.words = words.sentences(e.iri)
         e.thresholds = thresholds.of(e.iri)
+        e.staging = staging_of_class(thresholds, e.iri)
         for t in e.thresholds:
             entries[t.criterion.iri].applies_to.append(ix.link(e.iri)) if t.criterion.iri in entries else None
         sources.append(pictures.neighbourhood_dot(ix, e.iri, href=ix.pages.get))
@@ -479,6 +538,8 @@ def build_site(root: Path, out: Path) -> BuildResult:
     hierarchy_svg = svgs[-1]
     for e in entries.values():
         e.applies_to.sort(key=lambda link: link.label.casefold())
+        if e.kind != "class":
+            e.staging = staging_of_scheme(thresholds, e.iri)
 
     env = _env()
     files: dict[str, str] = {}
