@@ -342,6 +342,24 @@ def test_graded_class_shows_its_thresholds_and_definition_in_words(srv):
     assert "G1 by Ki-67 index" in t and "G3 by mitotic count" in t
 
 
+def test_class_pages_list_the_staging_schemes(srv):
+    def section(path):
+        t = srv.get(path, "text/html").text
+        if 'id="staging"' not in t:
+            return None
+        start = t.index('id="staging"')
+        return t[start:t.index("</section>", start)]
+
+    # pancreatic NET G2: the AJCC scheme classify applies, then the ENETS alternative with its option
+    rows = section("/NENKG_0000131")
+    assert rows.index(">AJCC 8th edition staging of neuroendocrine tumours of the pancreas</a>") < rows.index(">ENETS 2006")
+    assert "applied by <code>nenkg classify</code>" in rows and "--staging-scheme NENKG:0006011" in rows
+    assert rows.count("<tr>") == 3  # the header and two schemes
+    # an ileal NET has its one scheme; a neuroendocrine carcinoma is not staged by the NET chapters
+    assert "jejunum and ileum" in section("/NENKG_0000173") and "ENETS" not in section("/NENKG_0000173")
+    assert section("/NENKG_0000003") is None
+
+
 def test_term_page_has_the_neighbourhood_picture(srv):
     t = srv.get("/NENKG_0000131", "text/html").text
     start = t.index('id="neighbourhood-picture"')

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from .. import namespaces as ns
+from ..vocab import NENKG as V
 from .terms import OWL, RDF, SUBCLASS, TYPE, Link, TermIndex, nn, normalize
 
 NENKG = ns.BASE + "NENKG_"
@@ -81,6 +82,7 @@ class Extras:
     in_words: list[list[Link | str]] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
     threshold_note: str = ""
+    staging: list[tuple[Link, str, bool]] = field(default_factory=list)  # TNM scheme, edition, applied by classify
     links: list[tuple[str, list[tuple[Link, str, Link | None]]]] = field(default_factory=list)  # kind -> (term, how, via)
     used_by: list[tuple[str, list[Link]]] = field(default_factory=list)  # direct statements naming this term
     picture: str = ""  # inline SVG of the neighbourhood (or "")
@@ -269,6 +271,28 @@ class ServerIndex(TermIndex):
             note = f"Criteria that grade tumours of the {site_names}."
         return rows, note if rows else ""
 
+    def staging(self, iri: str) -> list[tuple[Link, str, bool]]:
+        """The TNM schemes that stage a class: scoped to one of its primary sites (a site's parts
+        included) and applying to it or a class above it; the scheme ``nenkg classify`` applies
+        first, then alternatives (marked ``applied by the record classifier`` false)."""
+        facts = [pf for c in [iri, *self.ancestors(iri)] for pf in self.outgoing(c)]
+        site_closure = {a for p, s in facts if p == HAS_LOCATION for a in self._site_ancestors(s)}
+        if not site_closure:
+            return []
+        above = {iri, *self.ancestors(iri)}
+        rows = []
+        for q in self.store.quads_for_pattern(None, nn(TYPE), nn(str(V.staging_scheme_class)), None):
+            scheme = q.subject
+            sites = {o.value for o in self._objects(scheme, str(V.site_scope)) if isinstance(o, ox.NamedNode)}
+            applies = {o.value for o in self._objects(scheme, str(V.scheme_applies_to)) if isinstance(o, ox.NamedNode)}
+            if not sites & site_closure or (applies and not applies & above):
+                continue
+            edition = self._objects(scheme, str(V.staging_edition))
+            flag = self._objects(scheme, str(V.applied_by_classifier))
+            applied = not flag or flag[0].value not in ("false", "0")
+            rows.append((self.link(scheme.value), edition[0].value if edition else "", applied))
+        return sorted(rows, key=lambda r: (not r[2], r[1], r[0].iri))
+
     def _condition(self, c: dict) -> str:
         if c["required"]:
             return self.label(c["required"])
@@ -378,6 +402,7 @@ class ServerIndex(TermIndex):
             ex.in_words.append([f"A {label} is {article}"] + words + [f"; anything that is one is a {label}."])
         if iri in self.classes:
             ex.thresholds, ex.threshold_note = self.thresholds(iri)
+            ex.staging = self.staging(iri)
             ex.links = self.kind_links(iri)
         ex.used_by = self.used_by(iri)
         ex.picture = self.picture(iri)
