@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from array import array
+import errno
 import gc
 import io
 from itertools import chain
@@ -331,21 +332,26 @@ class Spooled(str):
 
 
 def _copy_spooled(out: TextIO, path: str) -> None:
-    """Append a spool file to the output (in the kernel where it can) and remove it."""
+    """Append a spool file to the output (in the kernel, by sendfile, where the output has a
+    file descriptor that takes it; otherwise through a buffer) and remove it. A write error
+    such as a closed pipe is raised as a plain write would raise it."""
     out.flush()
     with open(path, "rb") as src:
-        size = os.fstat(src.fileno()).st_size
+        size, at = os.fstat(src.fileno()).st_size, 0
         try:
-            dst, at = out.fileno(), 0
+            dst = out.fileno()
             while at < size:
                 sent = os.sendfile(dst, src.fileno(), at, size - at)
                 if sent == 0:
                     break
                 at += sent
-            if at < size:
-                raise OSError("short copy")
-        except (OSError, io.UnsupportedOperation, AttributeError):
-            src.seek(0)
+        except (io.UnsupportedOperation, AttributeError):
+            pass  # an output without a file descriptor
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                raise
+        if at < size:  # the rest, through a buffer
+            src.seek(at)
             out.buffer.write(src.read())
             out.flush()
     os.unlink(path)
